@@ -10,7 +10,6 @@ import (
 	"github.com/gonix/gonix/store/internal/conformance"
 )
 
-
 type narTree struct {
 	Name             string
 	RootType         string
