@@ -1,0 +1,234 @@
+package scope
+
+import (
+	"sort"
+
+	"github.com/gonix/gonix/parser"
+)
+
+// Options configures resolution.
+type Options struct {
+	// Globals are the names of the base scope; nil means DefaultGlobals().
+	Globals []string
+	// Extra are further names bound in an outer scope (for example the
+	// bindings of a REPL session, or scopedImport's attributes when known).
+	Extra []string
+}
+
+// Resolve resolves every name in t.
+func Resolve(t *parser.Tree, opts Options) *Result {
+	globals := opts.Globals
+	if globals == nil {
+		globals = DefaultGlobals()
+	}
+	res := &Result{Tree: t, refs: make(map[int]Ref), scopeOf: make(map[int]*Scope)}
+	g := &Scope{Kind: Global}
+	names := append(append([]string(nil), globals...), opts.Extra...)
+	for _, n := range names {
+		g.Defs = append(g.Defs, &Def{Name: n, Kind: DefGlobal, Scope: g})
+	}
+	g.sortDefs()
+	res.Global = g
+	r := &resolver{res: res, cur: g}
+	if e := t.Expr(); e.Valid() {
+		r.expr(e)
+	}
+	return res
+}
+
+func (s *Scope) sortDefs() {
+	sort.SliceStable(s.Defs, func(i, j int) bool { return s.Defs[i].Name < s.Defs[j].Name })
+	// Keep the first definition of a name (later duplicates are errors the
+	// parser already reported).
+	out := s.Defs[:0]
+	for i, d := range s.Defs {
+		if i > 0 && d.Name == s.Defs[i-1].Name {
+			continue
+		}
+		out = append(out, d)
+	}
+	s.Defs = out
+	for i, d := range s.Defs {
+		d.Index = i
+	}
+}
+
+type resolver struct {
+	res *Result
+	cur *Scope
+}
+
+func (r *resolver) push(kind ScopeKind, n parser.Node) *Scope {
+	s := &Scope{Kind: kind, Node: n, Parent: r.cur, Depth: r.cur.Depth + 1}
+	r.res.Scopes = append(r.res.Scopes, s)
+	if n.Valid() {
+		r.res.scopeOf[n.ID()] = s
+	}
+	return s
+}
+
+// ref resolves a reference to name by node n from the current scope.
+func (r *resolver) ref(n parser.Node, name string) {
+	r.refFrom(r.cur, n, name)
+}
+
+func (r *resolver) refFrom(s *Scope, n parser.Node, name string) {
+	var with *Scope
+	for sc := s; sc != nil; sc = sc.Parent {
+		if sc.Kind == With {
+			if with == nil {
+				with = sc
+			}
+			continue
+		}
+		if d := sc.Lookup(name); d != nil {
+			d.Refs = append(d.Refs, n)
+			r.res.refs[n.ID()] = Ref{Def: d}
+			return
+		}
+	}
+	r.res.refs[n.ID()] = Ref{With: with}
+	if with == nil {
+		r.res.Undefined = append(r.res.Undefined, n)
+	}
+}
+
+func (r *resolver) children(n parser.Node) {
+	for c := n.FirstChild(); c.Valid(); c = c.Next() {
+		r.expr(c)
+	}
+}
+
+func (r *resolver) expr(n parser.Node) {
+	switch n.Kind() {
+	case parser.NodeIdent:
+		if name := n.Name(); name != "__curPos" {
+			r.ref(n, name)
+		}
+	case parser.NodeAttrSet, parser.NodeLetIn, parser.NodeLegacyLet:
+		attrs, _ := parser.MergeBindings(n)
+		r.attrs(attrs)
+	case parser.NodeLambda:
+		r.lambda(n)
+	case parser.NodeWith:
+		r.expr(n.Env())
+		saved := r.cur
+		r.cur = r.push(With, n)
+		r.expr(n.Body())
+		r.cur = saved
+	case parser.NodeSelect, parser.NodeHasAttr:
+		r.expr(n.Subject())
+		r.attrPath(n.AttrPath())
+		if d := n.Default(); d.Valid() {
+			r.expr(d)
+		}
+	default:
+		r.children(n)
+	}
+}
+
+// attrPath resolves the names used inside dynamic attribute names.
+func (r *resolver) attrPath(p parser.Node) {
+	if !p.Valid() {
+		return
+	}
+	for _, a := range p.Attrs() {
+		if a.Kind() != parser.NodeAttrName {
+			r.expr(a)
+		}
+	}
+}
+
+// defNode finds the node that names an attribute defined at offset pos.
+func (r *resolver) defNode(pos int) parser.Node {
+	n := r.res.Tree.NodeAt(pos)
+	for n.Valid() {
+		switch n.Kind() {
+		case parser.NodeAttrName, parser.NodeString, parser.NodeInterpol:
+			if n.Start() == pos {
+				return n
+			}
+		case parser.NodeAttrPath:
+			if as := n.Attrs(); len(as) > 0 {
+				return as[0]
+			}
+		}
+		n = n.Parent()
+	}
+	return parser.Node{}
+}
+
+// attrs walks a merged attribute set; for rec sets and lets it opens the
+// scope of their names.
+func (r *resolver) attrs(a *parser.Attrs) {
+	saved := r.cur
+	outer := r.cur
+	if a.Rec {
+		kind := Rec
+		if k := a.Node.Kind(); k == parser.NodeLetIn || k == parser.NodeLegacyLet {
+			kind = Let
+		}
+		s := r.push(kind, a.Node)
+		s.Attrs = a
+		for _, at := range a.Attrs {
+			s.Defs = append(s.Defs, &Def{Name: at.Name, Kind: DefAttr, Scope: s, Node: r.defNode(at.Pos), Attr: at})
+		}
+		s.sortDefs()
+		r.cur = s
+	}
+	for _, from := range a.InheritFrom {
+		r.expr(from)
+	}
+	for _, at := range a.Attrs {
+		switch at.Kind {
+		case parser.AttrPlain:
+			r.value(at.Value, at.Nested)
+		case parser.AttrInherited:
+			r.refFrom(outer, at.Value, at.Name)
+		}
+	}
+	for _, d := range a.Dynamic {
+		r.expr(d.Name)
+		r.value(d.Value, d.Nested)
+	}
+	if a.Node.Kind() == parser.NodeLetIn {
+		r.expr(a.Node.Body())
+	}
+	r.cur = saved
+}
+
+func (r *resolver) value(v parser.Node, nested *parser.Attrs) {
+	if nested == nil {
+		r.expr(v)
+		return
+	}
+	// Parentheses around a merged literal hold nothing to resolve.
+	r.attrs(nested)
+}
+
+func (r *resolver) lambda(n parser.Node) {
+	saved := r.cur
+	s := r.push(Lambda, n)
+	if p := n.Param(); p.Valid() {
+		s.Defs = append(s.Defs, &Def{Name: p.Name(), Kind: DefArg, Scope: s, Node: p})
+	}
+	pat := n.Pattern()
+	var formals []parser.Node
+	if pat.Valid() {
+		formals = pat.Formals()
+		for _, f := range formals {
+			if pn := f.Param(); pn.Valid() {
+				s.Defs = append(s.Defs, &Def{Name: pn.Name(), Kind: DefFormal, Scope: s, Node: pn, Formal: f})
+			}
+		}
+	}
+	s.sortDefs()
+	r.cur = s
+	for _, f := range formals {
+		if d := f.Default(); d.Valid() {
+			r.expr(d)
+		}
+	}
+	r.expr(n.Body())
+	r.cur = saved
+}

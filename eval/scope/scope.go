@@ -1,0 +1,167 @@
+package scope
+
+import (
+	"sort"
+
+	"github.com/gonix/gonix/parser"
+)
+
+// ScopeKind says what introduces a scope.
+type ScopeKind uint8
+
+const (
+	// Global is the base scope of builtins.
+	Global ScopeKind = iota
+	// Let is `let ... in` (or a legacy `let { }`).
+	Let
+	// Rec is a `rec { }` attribute set.
+	Rec
+	// Lambda is a function's argument and formals.
+	Lambda
+	// With is `with e; body`: names resolve dynamically inside it.
+	With
+)
+
+// DefKind says how a name is bound.
+type DefKind uint8
+
+const (
+	// DefGlobal is a builtin of the base scope.
+	DefGlobal DefKind = iota
+	// DefAttr is an attribute of a let or rec set (its value is an
+	// expression, an implicit nested set or an inherit).
+	DefAttr
+	// DefArg is a lambda's plain argument or its @-name.
+	DefArg
+	// DefFormal is a formal of a lambda's pattern.
+	DefFormal
+)
+
+// Scope is a lexical scope.
+type Scope struct {
+	Kind ScopeKind
+	// Node introduces the scope: a LetIn, LegacyLet, AttrSet, Lambda or
+	// With node (zero for the global scope).
+	Node   parser.Node
+	Parent *Scope
+	// Defs are the names bound here, sorted by name.
+	Defs []*Def
+	// Attrs is the merged view of a Let or Rec scope's bindings.
+	Attrs *parser.Attrs
+	// Depth counts the scopes between this one and the global scope.
+	Depth int
+}
+
+// Lookup returns the definition of name in this scope only.
+func (s *Scope) Lookup(name string) *Def {
+	i := sort.Search(len(s.Defs), func(i int) bool { return s.Defs[i].Name >= name })
+	if i < len(s.Defs) && s.Defs[i].Name == name {
+		return s.Defs[i]
+	}
+	return nil
+}
+
+// Contains reports whether byte offset off lies in the part of the source
+// where the scope's names are visible.
+func (s *Scope) Contains(off int) bool {
+	if !s.Node.Valid() {
+		return true
+	}
+	return off >= s.Node.Start() && off <= s.Node.End()
+}
+
+// Def is one binding site.
+type Def struct {
+	Name  string
+	Kind  DefKind
+	Scope *Scope
+	// Node names the binding: the AttrName (or String) node of a let/rec
+	// attribute's first path element or inherit name, or the ParamName of
+	// an argument or formal. Zero for globals.
+	Node parser.Node
+	// Attr is the merged attribute for DefAttr.
+	Attr *parser.Attr
+	// Formal is the Formal node for DefFormal.
+	Formal parser.Node
+	// Index is the position of the definition in its scope's Defs.
+	Index int
+	// Refs are the nodes that refer to this definition: Ident nodes and the
+	// names of `inherit x;` clauses, in source order.
+	Refs []parser.Node
+}
+
+// Ref is what a variable reference resolves to.
+type Ref struct {
+	// Def is the lexical binding, or nil.
+	Def *Def
+	// With is the innermost enclosing `with` scope when the name has no
+	// lexical binding (nil otherwise).
+	With *Scope
+}
+
+// Undefined reports whether the reference has neither a lexical binding
+// nor an enclosing with.
+func (r Ref) Undefined() bool { return r.Def == nil && r.With == nil }
+
+// Result is the resolution of a whole tree.
+type Result struct {
+	Tree   *parser.Tree
+	Global *Scope
+	// Scopes lists every scope but the global one, in pre-order.
+	Scopes []*Scope
+	// Undefined lists references without binding or with, in source order.
+	Undefined []parser.Node
+	refs      map[int]Ref
+	scopeOf   map[int]*Scope
+}
+
+// RefOf returns the resolution of an Ident node or an inherit name.
+func (r *Result) RefOf(n parser.Node) (Ref, bool) {
+	ref, ok := r.refs[n.ID()]
+	return ref, ok
+}
+
+// ScopeOf returns the scope a LetIn, LegacyLet, rec AttrSet, Lambda or
+// With node introduces.
+func (r *Result) ScopeOf(n parser.Node) *Scope { return r.scopeOf[n.ID()] }
+
+// ScopeAt returns the innermost scope visible at byte offset off.
+func (r *Result) ScopeAt(off int) *Scope {
+	best := r.Global
+	for _, s := range r.Scopes {
+		if s.Contains(off) && s.Depth > best.Depth && s.visibleAt(off) {
+			best = s
+		}
+	}
+	return best
+}
+
+// visibleAt refines Contains: a with's names are not visible in its own
+// environment expression, nor a lambda's in its pattern's names.
+func (s *Scope) visibleAt(off int) bool {
+	if s.Kind == With {
+		if env := s.Node.Env(); env.Valid() && off >= env.Start() && off <= env.End() {
+			return false
+		}
+	}
+	return true
+}
+
+// Visible returns the names visible in scope s (innermost first), one per
+// name, and whether any with scope encloses s.
+func (s *Scope) Visible() (defs []*Def, withs []*Scope) {
+	seen := map[string]bool{}
+	for sc := s; sc != nil; sc = sc.Parent {
+		if sc.Kind == With {
+			withs = append(withs, sc)
+			continue
+		}
+		for _, d := range sc.Defs {
+			if !seen[d.Name] {
+				seen[d.Name] = true
+				defs = append(defs, d)
+			}
+		}
+	}
+	return defs, withs
+}
