@@ -302,18 +302,27 @@ func keywordKind(s string) (Kind, bool) {
 	if len(s) < 2 || len(s) > 7 {
 		return 0, false
 	}
-	k, ok := keywords[s]
-	return k, ok
+	switch s[0] {
+	case 'i', 't', 'e', 'a', 'w', 'l', 'r', 'o':
+		k, ok := keywords[s]
+		return k, ok
+	}
+	return 0, false
 }
 
-// twoCharOps lists the two-character operators in lexer.l order.
-var twoCharOps = [...]struct {
-	text string
-	kind Kind
-}{
-	{"==", TokEq}, {"!=", TokNeq}, {"<=", TokLeq}, {">=", TokGeq},
-	{"&&", TokAnd}, {"||", TokOrOr}, {"->", TokImpl}, {"//", TokUpdate},
-	{"++", TokConcat}, {"<|", TokPipeFrom}, {"|>", TokPipeInto},
+// hasSchemeColon reports whether a URI scheme ([a-zA-Z][a-zA-Z0-9+-.]*)
+// followed by ':' starts at i.
+func hasSchemeColon(src string, i int) bool {
+	j := i + 1
+	for j < len(src) {
+		c := src[j]
+		if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '+' || c == '-' || c == '.' {
+			j++
+			continue
+		}
+		return c == ':'
+	}
+	return false
 }
 
 var singleChar = [256]Kind{
@@ -363,68 +372,135 @@ func (s *scanner) scanDefault() {
 	}
 
 	// Candidates in lexer.l order; the longest wins, the first on ties.
+	// Only the rules that can match at this first character are tried.
 	kind, n := TokInvalid, 0
 	consider := func(k Kind, m int) {
 		if m > n {
 			kind, n = k, m
 		}
 	}
-	if m := s.matchID(i); m > 0 {
+	tryPaths := false // whether PATH, PATH_SEG${ can match here
+	switch {
+	case isIDStart(c):
+		m := s.matchID(i)
 		if k, ok := keywordKind(s.src[i : i+m]); ok {
 			consider(k, m)
 		}
-	}
-	if s.hasPrefix(i, "...") {
-		consider(TokEllipsis, 3)
-	}
-	for _, op := range twoCharOps {
-		if s.hasPrefix(i, op.text) {
-			consider(op.kind, 2)
-			break
+		consider(TokIdent, m)
+		// A path needs a '/' after a run of path characters; a URI a ':'
+		// after a scheme.
+		j := i + 1
+		for j < len(s.src) && isPathChar(s.src[j]) {
+			j++
+		}
+		if j < len(s.src) && s.src[j] == '/' {
+			tryPaths = true
+		}
+		if c != '_' && hasSchemeColon(s.src, i) {
+			consider(TokURI, s.matchURI(i))
+		}
+	case isDigit(c):
+		consider(TokInt, s.matchInt(i))
+		consider(TokFloat, s.matchFloat(i))
+		tryPaths = true
+	default:
+		switch c {
+		case '.':
+			if s.hasPrefix(i, "...") {
+				consider(TokEllipsis, 3)
+			}
+			consider(TokFloat, s.matchFloat(i))
+			tryPaths = true
+		case '/':
+			if s.at(i+1) == '/' {
+				consider(TokUpdate, 2)
+			}
+			tryPaths = true
+		case '+':
+			if s.at(i+1) == '+' {
+				consider(TokConcat, 2)
+			}
+			tryPaths = true
+		case '-':
+			if s.at(i+1) == '>' {
+				consider(TokImpl, 2)
+			}
+			tryPaths = true
+		case '=':
+			if s.at(i+1) == '=' {
+				consider(TokEq, 2)
+			}
+		case '!':
+			if s.at(i+1) == '=' {
+				consider(TokNeq, 2)
+			}
+		case '<':
+			switch s.at(i + 1) {
+			case '=':
+				consider(TokLeq, 2)
+			case '|':
+				consider(TokPipeFrom, 2)
+			}
+			consider(TokSPath, s.matchSPath(i))
+		case '>':
+			if s.at(i+1) == '=' {
+				consider(TokGeq, 2)
+			}
+		case '&':
+			if s.at(i+1) == '&' {
+				consider(TokAnd, 2)
+			}
+		case '|':
+			switch s.at(i + 1) {
+			case '|':
+				consider(TokOrOr, 2)
+			case '>':
+				consider(TokPipeInto, 2)
+			}
+		case '$':
+			if s.at(i+1) == '{' {
+				consider(TokInterpStart, 2)
+			}
+		case '}':
+			consider(TokRBrace, 1)
+		case '{':
+			consider(TokLBrace, 1)
+		case '"':
+			consider(TokQuote, 1)
+		case '\'':
+			if s.at(i+1) == '\'' {
+				j := i + 2
+				for j < len(s.src) && s.src[j] == ' ' {
+					j++
+				}
+				if s.at(j) == '\n' {
+					consider(TokIndOpen, j+1-i)
+				} else {
+					consider(TokIndOpen, 2)
+				}
+			}
+		case '~':
+			if m := s.matchHPath(i); m > n {
+				kind, n = TokHPath, m
+			}
+			if s.hasPrefix(i, "~/${") && 4 > n {
+				s.emit(TokHPath, i+2)
+				s.push(stInPathSlash)
+				return
+			}
 		}
 	}
-	consider(TokIdent, s.matchID(i))
-	consider(TokInt, s.matchInt(i))
-	consider(TokFloat, s.matchFloat(i))
-	if s.hasPrefix(i, "${") {
-		consider(TokInterpStart, 2)
-	}
-	switch c {
-	case '}':
-		consider(TokRBrace, 1)
-	case '{':
-		consider(TokLBrace, 1)
-	case '"':
-		consider(TokQuote, 1)
-	case '\'':
-		if s.at(i+1) == '\'' {
-			j := i + 2
-			for j < len(s.src) && s.src[j] == ' ' {
-				j++
-			}
-			if s.at(j) == '\n' {
-				consider(TokIndOpen, j+1-i)
-			} else {
-				consider(TokIndOpen, 2)
-			}
-		}
-	}
-	psWhole, psSeg := s.matchPathStart(i)
 	pathStart := false
-	if psWhole > n {
-		n, pathStart = psWhole, true
-	}
-	if m := s.matchPath(i); m > n {
-		kind, n, pathStart = TokPath, m, false
-	}
-	if m := s.matchHPath(i); m > n {
-		kind, n, pathStart = TokHPath, m, false
-	}
-	if m := s.matchSPath(i); m > n {
-		kind, n, pathStart = TokSPath, m, false
-	}
-	if m := s.matchURI(i); m > n {
-		kind, n, pathStart = TokURI, m, false
+	psSeg := 0
+	if tryPaths {
+		var psWhole int
+		psWhole, psSeg = s.matchPathStart(i)
+		if psWhole > n {
+			n, pathStart = psWhole, true
+		}
+		if m := s.matchPath(i); m > n {
+			kind, n, pathStart = TokPath, m, false
+		}
 	}
 
 	if pathStart {

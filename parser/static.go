@@ -19,6 +19,10 @@ type staticChecker struct {
 	t        *Tree
 	errs     []Error
 	symOrder map[string]int
+	// covered holds the set literals already merged (and so checked) as
+	// part of an enclosing set.
+	covered map[int]bool
+	names   []string
 }
 
 func (c *staticChecker) pos(off int) string {
@@ -33,8 +37,12 @@ func (c *staticChecker) add(start, end, detect int, msg string) {
 func (c *staticChecker) walk(n Node) {
 	switch n.Kind() {
 	case NodeAttrSet, NodeLetIn, NodeLegacyLet:
-		if !isMergedValue(n) {
+		if c.covered[n.ID()] || c.simpleUnique(n) {
+			break
+		}
+		{
 			attrs, errs := MergeBindings(n)
+			c.cover(attrs)
 			for _, e := range errs {
 				c.add(e.Pos, e.Pos, e.Detect, fmt.Sprintf("attribute '%s' already defined at %s", strings.Join(e.Path, "."), c.pos(e.PrevPos)))
 			}
@@ -56,17 +64,81 @@ func (c *staticChecker) walk(n Node) {
 	}
 }
 
-// isMergedValue reports whether a set literal is the value of a binding,
-// so that its parent's merge already covers it.
-func isMergedValue(n Node) bool {
-	p := n.Parent()
-	for p.Valid() && p.Kind() == NodeParen {
-		p = p.Parent()
+// cover marks the set literals merged into a as checked.
+func (c *staticChecker) cover(a *Attrs) {
+	for _, at := range a.Attrs {
+		if at.Nested != nil {
+			if at.Nested.Node.Valid() {
+				if c.covered == nil {
+					c.covered = make(map[int]bool)
+				}
+				c.covered[at.Nested.Node.ID()] = true
+			}
+			c.cover(at.Nested)
+		}
 	}
-	if !p.Valid() || p.Kind() != NodeBinding {
+	for _, d := range a.Dynamic {
+		if d.Nested != nil {
+			if d.Nested.Node.Valid() {
+				if c.covered == nil {
+					c.covered = make(map[int]bool)
+				}
+				c.covered[d.Nested.Node.ID()] = true
+			}
+			c.cover(d.Nested)
+		}
+	}
+}
+
+// simpleUnique is the fast path of the duplicate check: a set whose
+// bindings all have one-element static names, all different, cannot have
+// duplicate or dynamic-in-let errors, and merges nothing.
+func (c *staticChecker) simpleUnique(n Node) bool {
+	names := c.names[:0]
+	ok := true
+	for e := n.FirstChild(); e.Valid() && ok; e = e.Next() {
+		switch e.Kind() {
+		case NodeBinding:
+			p := e.AttrPath()
+			first := p.FirstChild()
+			if !first.Valid() || first.Next().Valid() || first.Kind() != NodeAttrName {
+				ok = false
+				break
+			}
+			names = append(names, first.Name())
+		case NodeInherit:
+			for a := e.FirstChild(); a.Valid(); a = a.Next() {
+				switch a.Kind() {
+				case NodeAttrName:
+					names = append(names, a.Name())
+				case NodeString, NodeInterpol:
+					ok = false
+				}
+			}
+		}
+	}
+	c.names = names
+	if !ok {
 		return false
 	}
-	return Unparen(p.Value()).ID() == n.ID()
+	if len(names) <= 16 {
+		for i := range names {
+			for j := i + 1; j < len(names); j++ {
+				if names[i] == names[j] {
+					return false
+				}
+			}
+		}
+		return true
+	}
+	seen := make(map[string]struct{}, len(names))
+	for _, nm := range names {
+		if _, dup := seen[nm]; dup {
+			return false
+		}
+		seen[nm] = struct{}{}
+	}
+	return true
 }
 
 // symbolOrder approximates the order in which Nix's symbol table creates
@@ -103,6 +175,23 @@ func (c *staticChecker) checkFormals(n Node) {
 		if pn := f.Param(); pn.Valid() {
 			fs = append(fs, formal{pn.Name(), pn.Start()})
 		}
+	}
+	hasDup := false
+	for i := range fs {
+		for j := i + 1; j < len(fs) && !hasDup; j++ {
+			hasDup = fs[i].name == fs[j].name
+		}
+	}
+	if !hasDup {
+		if arg := n.Param(); arg.Valid() {
+			for _, f := range fs {
+				if f.name == arg.Name() {
+					c.add(n.Start(), n.Start(), n.End()-1, fmt.Sprintf("duplicate formal function argument '%s'", f.name))
+					return
+				}
+			}
+		}
+		return
 	}
 	sort.SliceStable(fs, func(i, j int) bool {
 		oi, oj := c.symbolOrder(fs[i].name), c.symbolOrder(fs[j].name)
