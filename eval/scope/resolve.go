@@ -100,6 +100,9 @@ func (r *resolver) children(n parser.Node) {
 }
 
 func (r *resolver) expr(n parser.Node) {
+	if !n.Valid() {
+		return // a part missing from a tree with syntax errors
+	}
 	switch n.Kind() {
 	case parser.NodeIdent:
 		if name := n.Name(); name != "__curPos" {
