@@ -145,7 +145,7 @@ func TestConformanceGenerationSteps(t *testing.T) {
 			if gen.Number == cur {
 				s = " (current)"
 			}
-			list = append(list, strings.TrimSpace(strconv.Itoa(gen.Number) + s))
+			list = append(list, strings.TrimSpace(strconv.Itoa(gen.Number)+s))
 		}
 		if strings.Join(list, ",") != strings.Join(step.Generations, ",") {
 			t.Errorf("step %d: generations %v, want %v", i, list, step.Generations)
@@ -175,7 +175,6 @@ func TestConformanceGenerationSteps(t *testing.T) {
 		t.Errorf("after wipe-history: %v (current %d)", gens, cur)
 	}
 }
-
 
 func TestUserEnv(t *testing.T) {
 	s := openStore(t)
