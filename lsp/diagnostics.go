@@ -1,0 +1,348 @@
+package lsp
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"go.lsp.dev/protocol"
+	"go.uber.org/zap"
+
+	"github.com/gonix/gonix/eval/scope"
+	"github.com/gonix/gonix/parser"
+)
+
+// Diagnostic codes the server itself produces (the checker's lints keep
+// their own codes).
+const (
+	codeSyntax             = "syntax-error"
+	codeDuplicateAttr      = "duplicate-attribute"
+	codeDuplicateFormal    = "duplicate-formal"
+	codeDynamicAttr        = "dynamic-attribute"
+	codeUndefined          = "undefined-variable"
+	codeUnusedBinding      = "unused-binding"
+	codeUnusedArg          = "unused-argument"
+	codeUnusedFormal       = "unused-formal"
+	codeUnexpectedArgument = "unexpected-argument"
+	codeMissingArgument    = "missing-argument"
+	codeTooLarge           = "too-large"
+	codeEval               = "eval-error"
+)
+
+const diagSource = "gonix"
+
+// diagScheduler debounces and publishes diagnostics per document.
+type diagScheduler struct {
+	s       *Server
+	mu      sync.Mutex
+	timers  map[protocol.DocumentURI]*time.Timer
+	gen     map[protocol.DocumentURI]uint64
+	stopped bool
+}
+
+func newDiagScheduler(s *Server) *diagScheduler {
+	return &diagScheduler{s: s, timers: map[protocol.DocumentURI]*time.Timer{}, gen: map[protocol.DocumentURI]uint64{}}
+}
+
+// schedule publishes d's diagnostics after delay, unless a newer version
+// is scheduled first.
+func (ds *diagScheduler) schedule(d *Document, delay time.Duration) {
+	ds.s.mu.Lock()
+	pull := ds.s.caps.pullDiagnostics
+	ds.s.mu.Unlock()
+	if pull {
+		return // the client asks with textDocument/diagnostic
+	}
+	ds.mu.Lock()
+	defer ds.mu.Unlock()
+	if ds.stopped {
+		return
+	}
+	if t := ds.timers[d.URI]; t != nil {
+		t.Stop()
+	}
+	ds.gen[d.URI]++
+	g := ds.gen[d.URI]
+	ds.timers[d.URI] = time.AfterFunc(delay, func() { ds.publish(d, g) })
+}
+
+func (ds *diagScheduler) current(u protocol.DocumentURI, g uint64) bool {
+	ds.mu.Lock()
+	defer ds.mu.Unlock()
+	return !ds.stopped && ds.gen[u] == g
+}
+
+func (ds *diagScheduler) publish(d *Document, g uint64) {
+	defer func() {
+		if r := recover(); r != nil {
+			ds.s.log.Error("panic computing diagnostics", zap.Any("panic", r))
+		}
+	}()
+	if !ds.current(d.URI, g) {
+		return
+	}
+	st := ds.s.snapshot()
+	diags := ds.s.diagnose(ds.s.ctx, st, d)
+	if !ds.current(d.URI, g) || st.docs[d.URI] == nil {
+		return
+	}
+	ds.s.notify(protocol.MethodTextDocumentPublishDiagnostics, &protocol.PublishDiagnosticsParams{
+		URI: d.URI, Version: uint32(d.Version), Diagnostics: diags,
+	})
+}
+
+// clear withdraws a closed document's diagnostics.
+func (ds *diagScheduler) clear(u protocol.DocumentURI) {
+	ds.mu.Lock()
+	if t := ds.timers[u]; t != nil {
+		t.Stop()
+	}
+	delete(ds.timers, u)
+	ds.gen[u]++
+	stopped := ds.stopped
+	ds.mu.Unlock()
+	if !stopped {
+		ds.s.notify(protocol.MethodTextDocumentPublishDiagnostics, &protocol.PublishDiagnosticsParams{URI: u, Diagnostics: []protocol.Diagnostic{}})
+	}
+}
+
+func (ds *diagScheduler) stop() {
+	ds.mu.Lock()
+	defer ds.mu.Unlock()
+	ds.stopped = true
+	for _, t := range ds.timers {
+		t.Stop()
+	}
+}
+
+// diagnose computes every diagnostic of a document version.
+func (s *Server) diagnose(ctx context.Context, st *state, d *Document) []protocol.Diagnostic {
+	a, err := d.Analyze()
+	if err != nil {
+		var tl errTooLarge
+		if errors.As(err, &tl) {
+			return []protocol.Diagnostic{{
+				Severity: protocol.DiagnosticSeverityInformation, Source: diagSource, Code: codeTooLarge,
+				Message: "gonix: " + err.Error() + "; no analysis for this file",
+			}}
+		}
+		return nil
+	}
+	diags := staticDiagnostics(a, st.cfg)
+	diags = append(diags, s.lintDiagnostics(ctx, a, st.cfg)...)
+	diags = append(diags, s.evalDiagnostics(ctx, st, a)...)
+	sort.SliceStable(diags, func(i, j int) bool {
+		pi, pj := diags[i].Range.Start, diags[j].Range.Start
+		if pi.Line != pj.Line {
+			return pi.Line < pj.Line
+		}
+		return pi.Character < pj.Character
+	})
+	if diags == nil {
+		diags = []protocol.Diagnostic{}
+	}
+	return diags
+}
+
+// diagData is attached to diagnostics that code actions can fix.
+type diagData struct {
+	Fix   string `json:"fix,omitempty"`
+	Start int    `json:"start,omitempty"`
+	End   int    `json:"end,omitempty"`
+}
+
+// staticDiagnostics are the diagnostics that need only the tree and the
+// resolution: syntax and static errors, undefined and unused names, and
+// calls that cannot match a function's formals.
+func staticDiagnostics(a *Analysis, cfg *Config) []protocol.Diagnostic {
+	var out []protocol.Diagnostic
+	for _, e := range a.Tree.Errors {
+		code := codeSyntax
+		switch {
+		case strings.Contains(e.Msg, "already defined at"):
+			code = codeDuplicateAttr
+		case strings.HasPrefix(e.Msg, "duplicate formal"):
+			code = codeDuplicateFormal
+		case strings.HasPrefix(e.Msg, "dynamic attributes not allowed"):
+			code = codeDynamicAttr
+		}
+		start, end := e.Start, e.End
+		if end <= start {
+			end = tokenEndAt(a.Tree, start)
+		}
+		out = append(out, protocol.Diagnostic{
+			Range: a.rng(start, end), Severity: protocol.DiagnosticSeverityError,
+			Source: diagSource, Code: code, Message: e.Msg,
+		})
+	}
+	if cfg.undefinedOn() {
+		for _, n := range a.Scope.Undefined {
+			out = append(out, protocol.Diagnostic{
+				Range: a.nodeRange(n), Severity: protocol.DiagnosticSeverityError,
+				Source: diagSource, Code: codeUndefined, Message: fmt.Sprintf("undefined variable '%s'", n.Name()),
+			})
+		}
+	}
+	if cfg.unusedOn() {
+		out = append(out, unusedDiagnostics(a)...)
+	}
+	out = append(out, callDiagnostics(a)...)
+	return out
+}
+
+// tokenEndAt returns the end of the token at off (at least off+1 within
+// the text), to give zero-width errors a visible range.
+func tokenEndAt(t *parser.Tree, off int) int {
+	tk := t.TokenAt(off)
+	if tk.Valid() && tk.End() > off {
+		return tk.End()
+	}
+	if off < len(t.Src) {
+		return off + 1
+	}
+	return off
+}
+
+// unusedDiagnostics reports let bindings, arguments and formals nothing
+// refers to. Names starting with "_" are deliberately unused.
+func unusedDiagnostics(a *Analysis) []protocol.Diagnostic {
+	var out []protocol.Diagnostic
+	for _, sc := range a.Scope.Scopes {
+		if sc.Kind != scope.Let && sc.Kind != scope.Lambda {
+			continue
+		}
+		for _, d := range sc.Defs {
+			if len(d.Refs) > 0 || strings.HasPrefix(d.Name, "_") || !d.Node.Valid() {
+				continue
+			}
+			if sc.Kind == scope.Let && sc.Node.Kind() == parser.NodeLegacyLet && d.Name == "body" {
+				continue
+			}
+			diag := protocol.Diagnostic{
+				Range:    a.nodeRange(d.Node),
+				Source:   diagSource,
+				Tags:     []protocol.DiagnosticTag{protocol.DiagnosticTagUnnecessary},
+				Severity: protocol.DiagnosticSeverityHint,
+			}
+			switch d.Kind {
+			case scope.DefAttr:
+				diag.Severity = protocol.DiagnosticSeverityWarning
+				diag.Code = codeUnusedBinding
+				diag.Message = fmt.Sprintf("unused let binding '%s'", d.Name)
+				diag.Data = diagData{Fix: "remove-binding"}
+			case scope.DefArg:
+				diag.Code = codeUnusedArg
+				if sc.Node.Pattern().Valid() {
+					diag.Message = fmt.Sprintf("unused @-pattern name '%s'", d.Name)
+					diag.Data = diagData{Fix: "remove-at"}
+				} else {
+					diag.Message = fmt.Sprintf("unused argument '%s'", d.Name)
+					diag.Data = diagData{Fix: "rename-underscore"}
+				}
+			case scope.DefFormal:
+				diag.Code = codeUnusedFormal
+				diag.Message = fmt.Sprintf("unused formal argument '%s'", d.Name)
+				diag.Data = diagData{Fix: "remove-formal"}
+			}
+			out = append(out, diag)
+		}
+	}
+	return out
+}
+
+// callDiagnostics checks calls of known functions with a literal set:
+// attributes the function does not accept, and formals without default
+// the set does not give.
+func callDiagnostics(a *Analysis) []protocol.Diagnostic {
+	var out []protocol.Diagnostic
+	walk(a.Tree.Root(), func(n parser.Node) bool {
+		if n.Kind() != parser.NodeApply {
+			return true
+		}
+		arg := parser.Unparen(n.Arg())
+		if arg.Kind() != parser.NodeAttrSet || arg.IsRec() {
+			return true
+		}
+		lam := staticLambda(a, n.Func(), 0)
+		if !lam.Valid() {
+			return true
+		}
+		pat := lam.Pattern()
+		if !pat.Valid() {
+			return true
+		}
+		formals := map[string]parser.Node{}
+		for _, f := range pat.Formals() {
+			formals[f.Param().Name()] = f
+		}
+		attrs, _ := parser.MergeBindings(arg)
+		given := map[string]bool{}
+		for _, at := range attrs.Attrs {
+			given[at.Name] = true
+			if _, ok := formals[at.Name]; !ok && !pat.HasEllipsis() {
+				out = append(out, protocol.Diagnostic{
+					Range: a.rng(at.Pos, at.Pos+len(at.Name)), Severity: protocol.DiagnosticSeverityError,
+					Source: diagSource, Code: codeUnexpectedArgument,
+					Message:            fmt.Sprintf("function called with unexpected argument '%s'", at.Name),
+					Data:               diagData{Fix: "add-ellipsis", Start: pat.Start(), End: pat.End()},
+					RelatedInformation: []protocol.DiagnosticRelatedInformation{{Location: a.location(pat), Message: "the function's formals"}},
+				})
+			}
+		}
+		if len(attrs.Dynamic) == 0 {
+			var missing []string
+			for _, f := range pat.Formals() {
+				if name := f.Param().Name(); !f.Default().Valid() && !given[name] {
+					missing = append(missing, name)
+				}
+			}
+			if len(missing) > 0 {
+				out = append(out, protocol.Diagnostic{
+					Range: a.rng(arg.Start(), arg.Start()+1), Severity: protocol.DiagnosticSeverityError,
+					Source: diagSource, Code: codeMissingArgument,
+					Message: fmt.Sprintf("function called without required argument '%s'", strings.Join(missing, "', '")),
+				})
+			}
+		}
+		return true
+	})
+	return out
+}
+
+// walk visits n and its descendants in pre-order while f returns true.
+func walk(n parser.Node, f func(parser.Node) bool) {
+	if !n.Valid() || !f(n) {
+		return
+	}
+	for c := n.FirstChild(); c.Valid(); c = c.Next() {
+		walk(c, f)
+	}
+}
+
+// diagnosticParams are textDocument/diagnostic's params (LSP 3.17).
+type diagnosticParams struct {
+	TextDocument     protocol.TextDocumentIdentifier `json:"textDocument"`
+	PreviousResultID string                          `json:"previousResultId,omitempty"`
+}
+
+// pullDiagnostics answers textDocument/diagnostic.
+func (s *Server) pullDiagnostics(ctx context.Context, st *state, params json.RawMessage) (any, error) {
+	var p diagnosticParams
+	if err := decode(params, &p); err != nil {
+		return nil, err
+	}
+	d := st.docs[normalizeURI(p.TextDocument.URI)]
+	if d == nil {
+		return nil, invalidParams("document not open: %s", p.TextDocument.URI)
+	}
+	return map[string]any{
+		"kind":     "full",
+		"resultId": fmt.Sprintf("%d", d.Version),
+		"items":    s.diagnose(ctx, st, d),
+	}, nil
+}
