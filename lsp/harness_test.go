@@ -258,3 +258,5 @@ func rangeText(text string, r protocol.Range) string {
 	e, _ := li.offset(r.End)
 	return text[s:e]
 }
+
+func osReadFile(p string) ([]byte, error) { return os.ReadFile(p) }
