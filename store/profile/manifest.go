@@ -152,23 +152,26 @@ func elementName(e *Element) string {
 // ElementName is the name Install gives a new element of store paths.
 func ElementName(paths ...string) string { return elementName(NewElement(paths...)) }
 
-// Versions renders the versions of an element's store paths like Nix
-// ("2.12", "2.12, 3.0", or "∅" when none).
+// Versions renders the versions of an element's store paths like Nix's
+// showVersions: sorted, comma-separated, "ε" for an empty version and "∅"
+// when there are no store paths.
 func (e *Element) Versions() string {
 	set := map[string]bool{}
 	for _, p := range e.StorePaths {
-		set[ParseDrvName(storeName(p)).Version] = true
-	}
-	var vs []string
-	for v := range set {
-		if v != "" {
-			vs = append(vs, v)
+		v := ParseDrvName(storeName(p)).Version
+		if v == "" {
+			v = "ε"
 		}
+		set[v] = true
 	}
-	sort.Strings(vs)
-	if len(vs) == 0 {
+	if len(set) == 0 {
 		return "∅"
 	}
+	vs := make([]string, 0, len(set))
+	for v := range set {
+		vs = append(vs, v)
+	}
+	sort.Strings(vs)
 	return strings.Join(vs, ", ")
 }
 
