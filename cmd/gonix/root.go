@@ -99,6 +99,8 @@ same evaluation results, same .drv and output paths, same store.`,
 	root.AddCommand(
 		newVersionCmd(s),
 		newParseCmd(s),
+		newStoreCmd(s),
+		newProfileCmd(s),
 	)
 	for _, c := range root.Commands() {
 		wrapArgsValidation(c)
