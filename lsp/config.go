@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+
+	"github.com/gonix/gonix/checker"
 )
 
 // Config is the server's configuration: the "gonix" section of the
@@ -29,8 +31,12 @@ type Config struct {
 	Lint struct {
 		// Enable turns the checker's lints on or off.
 		Enable *bool `json:"enable"`
-		// Disabled lists lint codes not to report.
+		// Disabled lists lint codes or names not to report.
 		Disabled []string `json:"disabled"`
+		// Enabled turns on lints that are off by default.
+		Enabled []string `json:"enabled"`
+		// Deadnix configures the unused-code analysis.
+		Deadnix checker.DeadnixOptions `json:"deadnix"`
 	} `json:"lint"`
 	// NixPath entries (NAME=PATH or PATH) resolve <name> search paths;
 	// the environment's NIX_PATH comes after them.
@@ -62,6 +68,8 @@ func defaultConfig() *Config {
 	c := &Config{}
 	c.Formatting.Width = 100
 	c.Formatting.Indent = 2
+	// In an editor, `_x` says "unused on purpose".
+	c.Lint.Deadnix.NoUnderscore = true
 	c.Diagnostics.DelayMs = 150
 	c.Eval.TimeoutMs = 2000
 	c.Eval.MemoryMB = 256
@@ -121,11 +129,3 @@ func (c *Config) unusedOn() bool    { return isOn(c.Diagnostics.Unused, true) }
 func (c *Config) lintOn() bool      { return isOn(c.Lint.Enable, true) }
 func (c *Config) evalOn() bool      { return isOn(c.Eval.Enable, true) }
 
-func (c *Config) lintDisabled(code string) bool {
-	for _, d := range c.Lint.Disabled {
-		if d == code {
-			return true
-		}
-	}
-	return false
-}

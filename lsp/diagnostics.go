@@ -13,21 +13,12 @@ import (
 	"go.lsp.dev/protocol"
 	"go.uber.org/zap"
 
-	"github.com/gonix/gonix/eval/scope"
 	"github.com/gonix/gonix/parser"
 )
 
 // Diagnostic codes the server itself produces (the checker's lints keep
 // their own codes).
 const (
-	codeSyntax             = "syntax-error"
-	codeDuplicateAttr      = "duplicate-attribute"
-	codeDuplicateFormal    = "duplicate-formal"
-	codeDynamicAttr        = "dynamic-attribute"
-	codeUndefined          = "undefined-variable"
-	codeUnusedBinding      = "unused-binding"
-	codeUnusedArg          = "unused-argument"
-	codeUnusedFormal       = "unused-formal"
 	codeUnexpectedArgument = "unexpected-argument"
 	codeMissingArgument    = "missing-argument"
 	codeTooLarge           = "too-large"
@@ -134,7 +125,6 @@ func (s *Server) diagnose(ctx context.Context, st *state, d *Document) []protoco
 		return nil
 	}
 	diags := staticDiagnostics(a, st.cfg)
-	diags = append(diags, s.lintDiagnostics(ctx, a, st.cfg)...)
 	diags = append(diags, s.evalDiagnostics(ctx, st, a)...)
 	sort.SliceStable(diags, func(i, j int) bool {
 		pi, pj := diags[i].Range.Start, diags[j].Range.Start
@@ -154,45 +144,17 @@ type diagData struct {
 	Fix   string `json:"fix,omitempty"`
 	Start int    `json:"start,omitempty"`
 	End   int    `json:"end,omitempty"`
+	// Index is the finding's index among the checker's findings.
+	Index int `json:"index,omitempty"`
 }
 
 // staticDiagnostics are the diagnostics that need only the tree and the
-// resolution: syntax and static errors, undefined and unused names, and
-// calls that cannot match a function's formals.
+// resolution: the checker's findings (syntax and static errors, undefined
+// and unused names, lints) and calls that cannot match a function's
+// formals.
 func staticDiagnostics(a *Analysis, cfg *Config) []protocol.Diagnostic {
-	var out []protocol.Diagnostic
-	for _, e := range a.Tree.Errors {
-		code := codeSyntax
-		switch {
-		case strings.Contains(e.Msg, "already defined at"):
-			code = codeDuplicateAttr
-		case strings.HasPrefix(e.Msg, "duplicate formal"):
-			code = codeDuplicateFormal
-		case strings.HasPrefix(e.Msg, "dynamic attributes not allowed"):
-			code = codeDynamicAttr
-		}
-		start, end := e.Start, e.End
-		if end <= start {
-			end = tokenEndAt(a.Tree, start)
-		}
-		out = append(out, protocol.Diagnostic{
-			Range: a.rng(start, end), Severity: protocol.DiagnosticSeverityError,
-			Source: diagSource, Code: code, Message: e.Msg,
-		})
-	}
-	if cfg.undefinedOn() {
-		for _, n := range a.Scope.Undefined {
-			out = append(out, protocol.Diagnostic{
-				Range: a.nodeRange(n), Severity: protocol.DiagnosticSeverityError,
-				Source: diagSource, Code: codeUndefined, Message: fmt.Sprintf("undefined variable '%s'", n.Name()),
-			})
-		}
-	}
-	if cfg.unusedOn() {
-		out = append(out, unusedDiagnostics(a)...)
-	}
-	out = append(out, callDiagnostics(a)...)
-	return out
+	out := lintDiagnostics(a, findings(a, cfg))
+	return append(out, callDiagnostics(a)...)
 }
 
 // tokenEndAt returns the end of the token at off (at least off+1 within
@@ -206,53 +168,6 @@ func tokenEndAt(t *parser.Tree, off int) int {
 		return off + 1
 	}
 	return off
-}
-
-// unusedDiagnostics reports let bindings, arguments and formals nothing
-// refers to. Names starting with "_" are deliberately unused.
-func unusedDiagnostics(a *Analysis) []protocol.Diagnostic {
-	var out []protocol.Diagnostic
-	for _, sc := range a.Scope.Scopes {
-		if sc.Kind != scope.Let && sc.Kind != scope.Lambda {
-			continue
-		}
-		for _, d := range sc.Defs {
-			if len(d.Refs) > 0 || strings.HasPrefix(d.Name, "_") || !d.Node.Valid() {
-				continue
-			}
-			if sc.Kind == scope.Let && sc.Node.Kind() == parser.NodeLegacyLet && d.Name == "body" {
-				continue
-			}
-			diag := protocol.Diagnostic{
-				Range:    a.nodeRange(d.Node),
-				Source:   diagSource,
-				Tags:     []protocol.DiagnosticTag{protocol.DiagnosticTagUnnecessary},
-				Severity: protocol.DiagnosticSeverityHint,
-			}
-			switch d.Kind {
-			case scope.DefAttr:
-				diag.Severity = protocol.DiagnosticSeverityWarning
-				diag.Code = codeUnusedBinding
-				diag.Message = fmt.Sprintf("unused let binding '%s'", d.Name)
-				diag.Data = diagData{Fix: "remove-binding"}
-			case scope.DefArg:
-				diag.Code = codeUnusedArg
-				if sc.Node.Pattern().Valid() {
-					diag.Message = fmt.Sprintf("unused @-pattern name '%s'", d.Name)
-					diag.Data = diagData{Fix: "remove-at"}
-				} else {
-					diag.Message = fmt.Sprintf("unused argument '%s'", d.Name)
-					diag.Data = diagData{Fix: "rename-underscore"}
-				}
-			case scope.DefFormal:
-				diag.Code = codeUnusedFormal
-				diag.Message = fmt.Sprintf("unused formal argument '%s'", d.Name)
-				diag.Data = diagData{Fix: "remove-formal"}
-			}
-			out = append(out, diag)
-		}
-	}
-	return out
 }
 
 // callDiagnostics checks calls of known functions with a literal set:

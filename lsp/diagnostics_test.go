@@ -25,9 +25,10 @@ let
   used = 1;
   unused = 2;
   _quiet = 3;
+  c = used == true;
   f = { a, b ? 1 }: a + b;
 in {
-  x = used + missing;
+  x = used + missing + c;
   y = f { a = 1; c = 2; };
   z = f { };
   dup = 1;
@@ -39,15 +40,16 @@ in {
 	c.open(uri, text)
 	got := diagSummary(text, c.waitDiags(uri, 1))
 	want := []string{
-		"duplicate-attribute:dup",
+		"G001:;",            // syntax error
+		"G002:dup",          // duplicate attribute
+		"G005:missing",      // undefined variable
+		"G101:used == true", // bool comparison (a lint)
+		"G201:unused",       // unused let binding
+		"G202:g",            // unused argument
+		"G203:pkgs",         // unused formal
+		"G203:unusedFormal",
 		"missing-argument:{",
-		"syntax-error:;",
-		"undefined-variable:missing",
 		"unexpected-argument:c",
-		"unused-argument:g",
-		"unused-binding:unused",
-		"unused-formal:pkgs",
-		"unused-formal:unusedFormal",
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("diagnostics:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
@@ -59,7 +61,7 @@ in {
 	text2 := strings.Replace(text, "missing", "used", 1)
 	got = diagSummary(text2, c.waitDiags(uri, 2))
 	for _, g := range got {
-		if strings.HasPrefix(g, "undefined-variable") {
+		if strings.HasPrefix(g, "G005") {
 			t.Errorf("still undefined after the edit: %v", got)
 		}
 	}
@@ -78,7 +80,7 @@ func TestDiagnosticsPulled(t *testing.T) {
 	}
 	c.call("textDocument/diagnostic", map[string]any{"textDocument": map[string]any{"uri": uri}}, &res)
 	got := diagSummary(text, res.Items)
-	want := "undefined-variable:b unused-binding:a"
+	want := "G005:b G201:a"
 	if res.Kind != "full" || strings.Join(got, " ") != want {
 		t.Errorf("pulled %s %v, want full %s", res.Kind, got, want)
 	}
@@ -102,7 +104,7 @@ func TestDiagnosticsConfiguration(t *testing.T) {
 			c.change(uri, v, nil, text)
 		}
 		got := diagSummary(text, c.waitDiags(uri, v))
-		if strings.Join(got, " ") == "undefined-variable:b" {
+		if strings.Join(got, " ") == "G005:b" {
 			return
 		}
 	}
