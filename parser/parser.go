@@ -15,6 +15,29 @@ type Options struct {
 	// Name is the file name used in positions and messages; empty means
 	// "«stdin»".
 	Name string
+	// PipeOperators enables |> and <| (Nix's experimental feature
+	// pipe-operators). Without it they are an error, as in Nix.
+	PipeOperators bool
+	// Lints sets Nix's optional literal lints.
+	Lints Lints
+}
+
+// LintLevel is the severity of an optional lint.
+type LintLevel uint8
+
+const (
+	// LintOff disables a lint.
+	LintOff LintLevel = iota
+	// LintWarn reports a warning (Tree.Warnings).
+	LintWarn
+	// LintFatal reports an error (Tree.Errors).
+	LintFatal
+)
+
+// Lints are Nix's lint-url-literals, lint-short-path-literals and
+// lint-absolute-path-literals settings.
+type Lints struct {
+	URLLiterals, ShortPathLiterals, AbsolutePathLiterals LintLevel
 }
 
 // Parse parses src (a whole Nix file). It always returns a tree; syntax
@@ -40,16 +63,34 @@ func ParseString(src string, opts Options) *Tree {
 	s.scan()
 	t.kinds = s.kinds
 	t.starts = append(s.starts, uint32(len(src)))
+	significant := 0
+	for _, k := range s.kinds {
+		if !k.IsTrivia() {
+			significant++
+		}
+	}
 	p := &parser{
 		t:      t,
 		frames: make([]frame, 0, 64),
-		nodes:  make([]node, 0, len(src)/8+16),
+		// Real code has somewhat fewer nodes than significant tokens.
+		nodes: make([]node, 0, significant+significant/8+16),
 	}
 	p.errs = s.errs
 	p.parseFile()
 	t.nodes = p.nodes
 	t.root = int32(len(p.nodes) - 1)
+	if !opts.PipeOperators {
+		for i, k := range t.kinds {
+			if k == TokPipeInto || k == TokPipeFrom {
+				st := int(t.starts[i])
+				p.errs = append(p.errs, Error{Start: st, End: st + 2, Detect: st,
+					Msg: "experimental Nix feature 'pipe-operators' is disabled; add '--extra-experimental-features pipe-operators' to enable it"})
+				break
+			}
+		}
+	}
 	p.errs = append(p.errs, checkStatic(t)...)
+	p.errs = append(p.errs, p.lint(opts.Lints)...)
 	t.Errors = sortErrors(p.errs)
 	return t
 }
@@ -166,6 +207,11 @@ func (p *parser) finish() {
 	end := uint32(p.prevEnd)
 	if end < f.first {
 		end = f.first
+	}
+	// An empty last child (a missing part) sits after the trivia that
+	// follow the last consumed token; cover it.
+	if f.lastChild >= 0 && p.nodes[f.lastChild].end > end {
+		end = p.nodes[f.lastChild].end
 	}
 	idx := int32(len(p.nodes))
 	p.nodes = append(p.nodes, node{kind: f.kind, first: f.first, end: end, parent: -1, firstChild: f.firstChild, nextSibling: -1})
@@ -442,7 +488,12 @@ func (p *parser) parseIf() {
 	p.parseOp(0)
 	switch p.kind() {
 	case TokPipeInto:
-		for p.at(TokPipeInto) {
+		saved := p.depth
+		defer func() { p.depth = saved }()
+		for p.at(TokPipeInto) && !p.fatal {
+			if !p.enter() {
+				return
+			}
 			p.wrap(m, NodeBinary)
 			p.bump()
 			p.parseOp(0)
@@ -454,6 +505,10 @@ func (p *parser) parseIf() {
 }
 
 func (p *parser) parsePipeFrom(m marker) {
+	if !p.enter() {
+		return
+	}
+	defer p.leave()
 	p.wrap(m, NodeBinary)
 	p.bump()
 	m2 := p.mark()
@@ -528,9 +583,16 @@ func (p *parser) parseOp(min int) {
 		p.parseApp()
 	}
 	lastNonassoc := 0
+	// Each operator applied in this loop makes the tree one level deeper
+	// on the left; count it against MaxDepth like recursion.
+	saved := p.depth
+	defer func() { p.depth = saved }()
 	for !p.fatal {
 		level, right, nonassoc := binaryLevel(p.kind())
 		if level == 0 || level < min {
+			return
+		}
+		if !p.enter() {
 			return
 		}
 		if level == lastNonassoc {
@@ -573,7 +635,12 @@ func startsSelect(k Kind) bool {
 func (p *parser) parseApp() {
 	m := p.mark()
 	p.parseSelect()
+	saved := p.depth
+	defer func() { p.depth = saved }()
 	for startsSelect(p.kind()) && !p.fatal {
+		if !p.enter() {
+			return
+		}
 		p.wrap(m, NodeApply)
 		p.parseSelect()
 		p.finish()

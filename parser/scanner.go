@@ -23,6 +23,26 @@ type scanner struct {
 	kinds  []Kind
 	starts []uint32
 	errs   []Error
+
+	// The last run of path characters found, so that a long run split
+	// into many tokens ("-----") is not rescanned for every token.
+	runStart, runEnd       int
+	schemeStart, schemeEnd int
+}
+
+// pathRunEnd returns the end of the run of path characters starting at i.
+func (s *scanner) pathRunEnd(i int) int {
+	if i >= s.runStart && i < s.runEnd {
+		return s.runEnd
+	}
+	j := i
+	for j < len(s.src) && isPathChar(s.src[j]) {
+		j++
+	}
+	if j > i {
+		s.runStart, s.runEnd = i, j
+	}
+	return j
 }
 
 func isPathChar(c byte) bool {
@@ -84,6 +104,16 @@ func (s *scanner) pop() {
 
 // emit records a token of kind k starting at s.pos and ending at end.
 func (s *scanner) emit(k Kind, end int) {
+	if len(s.kinds) == cap(s.kinds) {
+		// Grow by doubling (append grows large slices by only 1.25x,
+		// which copies a big file's token arrays several times).
+		n := 2*cap(s.kinds) + 16
+		kinds := make([]Kind, len(s.kinds), n)
+		copy(kinds, s.kinds)
+		starts := make([]uint32, len(s.starts), n+1)
+		copy(starts, s.starts)
+		s.kinds, s.starts = kinds, starts
+	}
 	s.kinds = append(s.kinds, k)
 	s.starts = append(s.starts, uint32(s.pos))
 	s.pos = end
@@ -108,10 +138,7 @@ func (s *scanner) hasPrefix(i int, p string) bool {
 
 // matchPath matches {PATH_CHAR}*(\/{PATH_CHAR}+)+\/? .
 func (s *scanner) matchPath(i int) int {
-	j := i
-	for j < len(s.src) && isPathChar(s.src[j]) {
-		j++
-	}
+	j := s.pathRunEnd(i)
 	segs := 0
 	for j+1 < len(s.src) && s.src[j] == '/' && isPathChar(s.src[j+1]) {
 		j += 2
@@ -131,10 +158,7 @@ func (s *scanner) matchPath(i int) int {
 
 // matchPathSeg matches {PATH_CHAR}*\/ .
 func (s *scanner) matchPathSeg(i int) int {
-	j := i
-	for j < len(s.src) && isPathChar(s.src[j]) {
-		j++
-	}
+	j := s.pathRunEnd(i)
 	if j < len(s.src) && s.src[j] == '/' {
 		return j + 1 - i
 	}
@@ -310,19 +334,21 @@ func keywordKind(s string) (Kind, bool) {
 	return 0, false
 }
 
+func isSchemeChar(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '+' || c == '-' || c == '.'
+}
+
 // hasSchemeColon reports whether a URI scheme ([a-zA-Z][a-zA-Z0-9+-.]*)
-// followed by ':' starts at i.
-func hasSchemeColon(src string, i int) bool {
-	j := i + 1
-	for j < len(src) {
-		c := src[j]
-		if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '+' || c == '-' || c == '.' {
+// followed by ':' starts at i. Like pathRunEnd it remembers the last run.
+func (s *scanner) hasSchemeColon(i int) bool {
+	if !(i >= s.schemeStart && i < s.schemeEnd) {
+		j := i
+		for j < len(s.src) && isSchemeChar(s.src[j]) {
 			j++
-			continue
 		}
-		return c == ':'
+		s.schemeStart, s.schemeEnd = i, j
 	}
-	return false
+	return s.schemeEnd < len(s.src) && s.src[s.schemeEnd] == ':'
 }
 
 var singleChar = [256]Kind{
@@ -389,14 +415,11 @@ func (s *scanner) scanDefault() {
 		consider(TokIdent, m)
 		// A path needs a '/' after a run of path characters; a URI a ':'
 		// after a scheme.
-		j := i + 1
-		for j < len(s.src) && isPathChar(s.src[j]) {
-			j++
-		}
+		j := s.pathRunEnd(i)
 		if j < len(s.src) && s.src[j] == '/' {
 			tryPaths = true
 		}
-		if c != '_' && hasSchemeColon(s.src, i) {
+		if c != '_' && s.hasSchemeColon(i) {
 			consider(TokURI, s.matchURI(i))
 		}
 	case isDigit(c):

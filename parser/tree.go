@@ -19,6 +19,8 @@ type Tree struct {
 	// Errors lists syntax and static errors in the order Nix would meet
 	// them; Errors[0] is the one Nix reports.
 	Errors []Error
+	// Warnings are lint findings at warning level, in source order.
+	Warnings []Error
 
 	kinds  []Kind
 	starts []uint32 // len(kinds)+1 entries; the last is len(Src)
