@@ -515,3 +515,69 @@ func mustName(path string) string {
 	}
 	return p.Name()
 }
+
+// ComputePath returns the store path AddPath would give src with opts, and
+// the NAR hash and size of the object, without writing anything (for
+// read-only evaluation and for checking an expected hash first).
+func (s *Store) ComputePath(src string, opts AddOptions) (path string, narHash nixhash.Hash, narSize uint64, err error) {
+	if opts.Method == 0 {
+		opts.Method = storepath.NAR
+	}
+	if opts.Algo == 0 {
+		opts.Algo = nixhash.SHA256
+	}
+	if opts.Name == "" {
+		opts.Name = filepath.Base(filepath.Clean(src))
+	}
+	narH := nixhash.SHA256.New()
+	cw := &counter{w: narH}
+	var caHash nixhash.Hash
+	switch opts.Method {
+	case storepath.Flat:
+		fi, err := os.Lstat(src)
+		if err != nil {
+			return "", nixhash.Hash{}, 0, err
+		}
+		if !fi.Mode().IsRegular() {
+			return "", nixhash.Hash{}, 0, fmt.Errorf("hashing '%s': flat hashing needs a regular file", src)
+		}
+		f, err := os.Open(src)
+		if err != nil {
+			return "", nixhash.Hash{}, 0, err
+		}
+		caH := opts.Algo.New()
+		err = nar.DumpRegular(cw, io.TeeReader(f, caH), fi.Size(), fi.Mode()&0o100 != 0)
+		f.Close()
+		if err != nil {
+			return "", nixhash.Hash{}, 0, fmt.Errorf("hashing '%s': %w", src, err)
+		}
+		caHash = nixhash.Hash{Algo: opts.Algo, Digest: caH.Sum(nil)}
+	case storepath.NAR:
+		ws := []io.Writer{cw}
+		caH, separate := newCAHasher(storepath.NAR, opts.Algo)
+		if separate {
+			ws = append(ws, caH)
+		}
+		if err := nar.Dump(io.MultiWriter(ws...), src, opts.Filter); err != nil {
+			return "", nixhash.Hash{}, 0, err
+		}
+		if separate {
+			caHash = nixhash.Hash{Algo: opts.Algo, Digest: caH.Sum(nil)}
+		}
+	default:
+		return "", nixhash.Hash{}, 0, fmt.Errorf("unsupported method %v", opts.Method)
+	}
+	narHash = nixhash.Hash{Algo: nixhash.SHA256, Digest: narH.Sum(nil)}
+	if caHash.IsZero() {
+		caHash = narHash
+	}
+	refs, _, err := s.splitRefs(opts.References, "")
+	if err != nil {
+		return "", nixhash.Hash{}, 0, err
+	}
+	p, err := s.Dir().MakeFromCA(opts.Name, storepath.ContentAddress{Method: opts.Method, Hash: caHash}, refs, false)
+	if err != nil {
+		return "", nixhash.Hash{}, 0, err
+	}
+	return s.Dir().Path(p), narHash, uint64(cw.n), nil
+}

@@ -11,6 +11,26 @@
 // storepath, nar and derivation; profile manages profiles and user
 // environments on top of a Store.
 //
+// # For the evaluator
+//
+//   - hashString / hashFile / convertHash: nixhash.Sum, nixhash.SumReader,
+//     nixhash.ParseAny (Nix's length rules) and Hash.Format.
+//   - path literals, builtins.path, filterSource: Store.AddPath(src,
+//     AddOptions{Name, Method, Algo, Filter}) or, without writing,
+//     Store.ComputePath; nar.Filter receives the path and its type bits.
+//   - builtins.toFile: Store.AddText(name, text, refs) (ComputeTextPath
+//     for read-only evaluation).
+//   - derivationStrict: build a derivation.Derivation (Name, Outputs with
+//     empty paths or derivation.FixedOutput, InputDrvs, InputSrcs, Platform,
+//     Builder, Args, Env) and call Store.Instantiate(resolver, d), with one
+//     resolver per evaluation from Store.NewResolver(); it returns the .drv
+//     path and the output paths. Resolver.Instantiate does the same without
+//     a store.
+//   - builtins.storePath, placeholder: storepath.Parse / Dir.Parse,
+//     Store.IsValid, storepath.Placeholder.
+//   - reading store paths (readFile, import): Store.RealPath maps the
+//     logical /nix/store path to the physical file.
+//
 // # go-nix
 //
 // github.com/nix-community/go-nix (v0.0.0-20250101154619) was evaluated

@@ -34,9 +34,9 @@ func (r Roots) Paths() []string {
 }
 
 // FindRoots returns the permanent GC roots: links under gcroots (recursively;
-// direct links to store paths, indirect links to links such as `result`)
-// and profiles. With temp it also includes the temporary roots of live
-// processes.
+// direct links to store paths, indirect links to links such as `result`),
+// profiles and, for the real store, paths in use by running processes.
+// With temp it also includes the temporary roots of live processes.
 func (s *Store) FindRoots(temp bool) (Roots, error) {
 	roots := Roots{}
 	for _, d := range []string{s.GCRootsDir(), s.ProfilesDir()} {
@@ -44,6 +44,7 @@ func (s *Store) FindRoots(temp bool) (Roots, error) {
 			return nil, err
 		}
 	}
+	s.findRuntimeRoots(roots)
 	if temp {
 		if err := s.findTempRoots(roots); err != nil {
 			return nil, err

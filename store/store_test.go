@@ -445,3 +445,38 @@ func TestDefaultRoot(t *testing.T) {
 		t.Fatal(r)
 	}
 }
+
+func TestComputePath(t *testing.T) {
+	s := openTestStore(t)
+	dir := filepath.Join(t.TempDir(), "src")
+	os.MkdirAll(filepath.Join(dir, "d"), 0o755)
+	os.WriteFile(filepath.Join(dir, "d", "f"), []byte("x"), 0o755)
+	os.WriteFile(filepath.Join(dir, "skip.log"), []byte("y"), 0o644)
+	filter := func(p string, _ os.FileMode) (bool, error) { return !strings.HasSuffix(p, ".log"), nil }
+	for _, opts := range []AddOptions{
+		{}, {Name: "renamed"}, {Filter: filter}, {Algo: nixhash.SHA512},
+	} {
+		want, h, n, err := s.ComputePath(dir, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := s.AddPath(dir, opts)
+		if err != nil || got != want {
+			t.Fatalf("%+v: computed %s, added %s (%v)", opts, want, got, err)
+		}
+		info, _ := s.QueryPathInfo(got)
+		if !info.NarHash.Equal(h) || info.NarSize != n {
+			t.Fatalf("hash/size differ")
+		}
+		if opts.Filter != nil {
+			if _, err := os.Lstat(filepath.Join(s.RealPath(got), "skip.log")); err == nil {
+				t.Fatal("filter not applied")
+			}
+		}
+	}
+	f := filepath.Join(dir, "d", "f")
+	want, _, _, _ := s.ComputePath(f, AddOptions{Method: storepath.Flat, Algo: nixhash.SHA1})
+	if got, _ := s.AddPath(f, AddOptions{Method: storepath.Flat, Algo: nixhash.SHA1}); got != want {
+		t.Fatal("flat")
+	}
+}
