@@ -243,6 +243,9 @@ func (s *Store) AddPath(src string, opts AddOptions) (string, error) {
 	if err := storepath.CheckName(opts.Name); err != nil {
 		return "", fmt.Errorf("adding '%s' to the store: invalid name: %w", src, err)
 	}
+	if opts.Algo.Size() == 0 {
+		return "", fmt.Errorf("adding '%s' to the store: invalid hash algorithm %v", src, opts.Algo)
+	}
 	fi, err := os.Lstat(src)
 	if err != nil {
 		return "", fmt.Errorf("adding '%s' to the store: %w", src, err)
@@ -528,6 +531,9 @@ func (s *Store) ComputePath(src string, opts AddOptions) (path string, narHash n
 	}
 	if opts.Name == "" {
 		opts.Name = filepath.Base(filepath.Clean(src))
+	}
+	if opts.Algo.Size() == 0 {
+		return "", nixhash.Hash{}, 0, fmt.Errorf("hashing '%s': invalid hash algorithm %v", src, opts.Algo)
 	}
 	narH := nixhash.SHA256.New()
 	cw := &counter{w: narH}

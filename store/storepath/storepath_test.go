@@ -171,3 +171,20 @@ func TestRefsAndSelf(t *testing.T) {
 		t.Error("bad name accepted")
 	}
 }
+
+func FuzzParse(f *testing.F) {
+	f.Add("/nix/store/s5nvav9b8g8kczqzrn1n1npbvs31hgs4-minimal")
+	f.Add("/nix/store/s5nvav9b8g8kczqzrn1n1npbvs31hgs4-.")
+	f.Fuzz(func(t *testing.T, s string) {
+		p, err := Parse(s)
+		if err != nil {
+			return
+		}
+		if q, err := Parse(DefaultDir.Path(p)); err != nil || q != p {
+			t.Fatalf("round trip of %q failed: %v", s, err)
+		}
+		if CheckName(p.Name()) != nil || len(p.HashPart()) != HashLen {
+			t.Fatalf("accepted invalid %q", s)
+		}
+	})
+}
