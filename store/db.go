@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"syscall"
 	"time"
 
 	_ "modernc.org/sqlite" // the pure-Go SQLite driver ("sqlite")
@@ -50,6 +51,14 @@ func openDB(dir string) (*sql.DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("opening store database %s: %w", path, err)
 	}
+	// Creating the schema is serialised between processes by the same
+	// lock file Nix uses for schema changes.
+	big, _, err := flockFile(filepath.Join(dir, "big-lock"), syscall.LOCK_EX, true)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	defer big.Close()
 	var n int
 	if err := db.QueryRowContext(ctx, "select count(*) from sqlite_master where type = 'table' and name = 'ValidPaths'").Scan(&n); err != nil {
 		db.Close()

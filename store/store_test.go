@@ -480,3 +480,24 @@ func TestComputePath(t *testing.T) {
 		t.Fatal("flat")
 	}
 }
+
+func TestConcurrentOpen(t *testing.T) {
+	root := filepath.Join(t.TempDir(), "root")
+	errs := make(chan error, 4)
+	for i := 0; i < 4; i++ {
+		go func() {
+			s, err := Open(root)
+			if err == nil {
+				_, err = s.AddText("x", []byte("x"), nil)
+				s.Close()
+			}
+			errs <- err
+		}()
+	}
+	for i := 0; i < 4; i++ {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	removeAll(root)
+}
