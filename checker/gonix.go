@@ -135,18 +135,20 @@ func (c *ctx) refs(d *scope.Def) []parser.Node {
 	return d.Refs
 }
 
-// shortPath is G303: a path literal like a/b.
+// shortPath runs G303 (a path literal like a/b, which Nix's
+// --lint-short-path-literals flags) and G306 (absolute and home paths).
 func (c *ctx) shortPath(n parser.Node) {
 	tk := c.t.Token(n.FirstTokenIndex())
-	if tk.Kind() != parser.TokPath {
-		return
-	}
 	text := tk.Text()
-	if strings.HasPrefix(text, "/") || strings.HasPrefix(text, "./") || strings.HasPrefix(text, "../") {
-		return
+	switch {
+	case tk.Kind() == parser.TokHPath || tk.Kind() == parser.TokPath && strings.HasPrefix(text, "/"):
+		c.report(rAbsolutePath, n.Start(), n.End(),
+			fmt.Sprintf("Path literal '%s' is not portable; consider a string, relative path, or parameter", text), nil)
+	case tk.Kind() == parser.TokPath && !strings.HasPrefix(text, "."):
+		c.report(rShortPath, n.Start(), n.End(),
+			fmt.Sprintf("Relative path literal '%s' should be prefixed with '.' for clarity: './%s'", text, text),
+			replace("Prefix with `./`", tk.Start(), tk.Start(), "./"))
 	}
-	c.report(rShortPath, n.Start(), n.End(), "Path literal without `./` (Nix warns with --lint-short-path-literals)",
-		replace("Prefix with `./`", tk.Start(), tk.Start(), "./"))
 }
 
 // scopeLints runs the rules that need name resolution: undefined names,

@@ -75,6 +75,7 @@ const (
 	rShortPath
 	rShadowInternal
 	rPreferBuiltins
+	rAbsolutePath
 
 	rRedundantIfBool
 	rEmptyAttrsetUpdate
@@ -134,6 +135,7 @@ var allRules = [numRules]Rule{
 	rShortPath:      {Code: "G303", Name: "short-path-literal", Severity: SeverityWarning, Default: true, Fixable: true, Summary: "A path literal like `a/b` without `./` (Nix's --lint-short-path-literals).", Tags: deprecated},
 	rShadowInternal: {Code: "G304", Name: "shadowed-internal", Severity: SeverityWarning, Default: true, Summary: "A binding named `__sub`, `__mul`, `__div` or `__lessThan` changes what `-`, `*`, `/` and `<` do."},
 	rPreferBuiltins: {Code: "G305", Name: "prefer-builtins", Severity: SeverityInfo, Default: true, Fixable: true, Summary: "`__name` is the hidden alias of `builtins.name`."},
+	rAbsolutePath:   {Code: "G306", Name: "absolute-path-literal", Severity: SeverityInfo, Default: false, Summary: "An absolute or home path literal (not portable; Nix's --lint-absolute-path-literals; off by default)."},
 
 	rRedundantIfBool:    {Code: "G401", Name: "redundant-if", Severity: SeverityWarning, Default: true, Fixable: true, Summary: "`if c then true else false` is `c`."},
 	rEmptyAttrsetUpdate: {Code: "G402", Name: "empty-attrset-update", Severity: SeverityWarning, Default: true, Fixable: true, Summary: "`x // { }` is `x`.", Tags: unnecessary},

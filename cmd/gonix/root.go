@@ -101,6 +101,7 @@ same evaluation results, same .drv and output paths, same store.`,
 		newParseCmd(s),
 		newStoreCmd(s),
 		newProfileCmd(s),
+		newCheckCmd(s),
 	)
 	for _, c := range root.Commands() {
 		wrapArgsValidation(c)
