@@ -1,0 +1,198 @@
+package formatter
+
+import (
+	"errors"
+	"fmt"
+	"runtime/debug"
+
+	"github.com/gonix/gonix/parser"
+)
+
+// Default layout settings (nixfmt's).
+const (
+	DefaultWidth  = 100
+	DefaultIndent = 2
+)
+
+// Options controls formatting.
+type Options struct {
+	// Width is the line width to aim for (default 100).
+	Width int
+	// Indent is the number of spaces per indentation level (default 2).
+	Indent int
+	// Strict ignores where the input breaks lines (nixfmt --strict): the
+	// layout depends only on the syntax.
+	Strict bool
+	// Verify re-parses the output and checks that it has the same syntax
+	// tree (comments and layout aside) and that formatting it again
+	// changes nothing (nixfmt --verify).
+	Verify bool
+	// Filename names the source in error messages (default "<stdin>").
+	Filename string
+}
+
+func (o Options) normalized() Options {
+	if o.Width <= 0 {
+		o.Width = DefaultWidth
+	}
+	if o.Indent < 0 {
+		o.Indent = 0
+	} else if o.Indent == 0 {
+		o.Indent = DefaultIndent
+	}
+	if o.Filename == "" {
+		o.Filename = "<stdin>"
+	}
+	return o
+}
+
+// ParseError reports source that does not parse; nothing is formatted.
+type ParseError struct {
+	Filename  string
+	Line, Col int // 1-based; Col counts bytes, as Nix does
+	Msg       string
+	// Report is the full Nix-style report with the code excerpt.
+	Report string
+}
+
+func (e *ParseError) Error() string {
+	return fmt.Sprintf("%s:%d:%d: %s", e.Filename, e.Line, e.Col, e.Msg)
+}
+
+// VerifyError reports that a verified formatting changed the meaning of
+// the code or is not stable. It is a bug in the formatter.
+type VerifyError struct {
+	Filename string
+	Msg      string
+}
+
+func (e *VerifyError) Error() string { return e.Filename + ": " + e.Msg }
+
+// ErrInternal wraps unexpected failures inside the formatter.
+var ErrInternal = errors.New("internal formatter error")
+
+// Format formats a whole Nix file.
+func Format(src []byte, opts Options) ([]byte, error) {
+	opts = opts.normalized()
+	t := parser.Parse(src, parser.Options{Name: opts.Filename})
+	return FormatTree(t, opts)
+}
+
+// FormatTree formats an already parsed file (the tree's source is used).
+func FormatTree(t *parser.Tree, opts Options) ([]byte, error) {
+	opts = opts.normalized()
+	if err := checkParsed(t, opts.Filename); err != nil {
+		return nil, err
+	}
+	out, err := formatParsed(t, opts)
+	if err != nil || !opts.Verify {
+		return out, err
+	}
+	if err := verify(t, out, opts); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func checkParsed(t *parser.Tree, name string) error {
+	errs := t.SyntaxErrors()
+	if len(errs) == 0 {
+		return nil
+	}
+	e := errs[0]
+	off := e.Start
+	p := t.Position(off)
+	return &ParseError{Filename: name, Line: p.Line, Col: p.Col, Msg: e.Msg, Report: t.FormatError(e)}
+}
+
+// formatParsed runs the pipeline on a tree without syntax errors.
+func formatParsed(t *parser.Tree, opts Options) (out []byte, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			if ce, ok := r.(convError); ok {
+				err = fmt.Errorf("%w: %s: %s", ErrInternal, opts.Filename, ce.msg)
+				return
+			}
+			err = fmt.Errorf("%w: %s: %v\n%s", ErrInternal, opts.Filename, r, debug.Stack())
+		}
+	}()
+	c := newConverter(t, opts.Strict)
+	w := c.file()
+	return render(w, opts), nil
+}
+
+// render lays out a converted file.
+func render(w *whole, opts Options) []byte {
+	// Blank lines at the start of the file are dropped before the layout
+	// so they cannot influence it.
+	e := mapFirst(w.e, func(a *ann) {
+		i := 0
+		for i < len(a.pre) && a.pre[i].kind == tvEmptyLine {
+			i++
+		}
+		a.pre = a.pre[i:]
+	})
+	p := &printer{}
+	p.whole(&whole{e: e, trivia: w.trivia})
+	d := fixup(removeDisabled(p.b.out))
+	return layoutDoc(d, opts.Width, opts.Indent)
+}
+
+// verify checks that out parses to the same syntax as the tree it was
+// formatted from, and that formatting it again gives it back.
+func verify(t *parser.Tree, out []byte, opts Options) error {
+	t2 := parser.Parse(out, parser.Options{Name: opts.Filename})
+	if err := checkParsed(t2, opts.Filename); err != nil {
+		return &VerifyError{Filename: opts.Filename, Msg: "Fails to parse after formatting.\n" + err.Error() +
+			"\n\nAfter Formatting:\n" + string(out)}
+	}
+	a, err := convertOnly(t, opts)
+	if err != nil {
+		return err
+	}
+	b, err := convertOnly(t2, opts)
+	if err != nil {
+		return err
+	}
+	if !eqWhole(a, b) {
+		return &VerifyError{Filename: opts.Filename, Msg: "Parses differently after formatting."}
+	}
+	again, err := formatParsed(t2, opts)
+	if err != nil {
+		return err
+	}
+	if string(again) != string(out) {
+		return &VerifyError{Filename: opts.Filename, Msg: "Formatting is not idempotent.\n\nAfter one formatting:\n" +
+			string(out) + "\n\nAfter two:\n" + string(again)}
+	}
+	return nil
+}
+
+func convertOnly(t *parser.Tree, opts Options) (w *whole, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("%w: %s: %v", ErrInternal, opts.Filename, r)
+		}
+	}()
+	return newConverter(t, opts.Strict).file(), nil
+}
+
+// SameSyntax reports whether two sources parse to the same syntax tree
+// when comments, blank lines and layout are ignored (the property
+// formatting preserves). Sources that do not parse are never the same.
+func SameSyntax(a, b []byte) bool {
+	ta := parser.Parse(a, parser.Options{})
+	tb := parser.Parse(b, parser.Options{})
+	if len(ta.SyntaxErrors()) > 0 || len(tb.SyntaxErrors()) > 0 {
+		return false
+	}
+	wa, err := convertOnly(ta, Options{})
+	if err != nil {
+		return false
+	}
+	wb, err := convertOnly(tb, Options{})
+	if err != nil {
+		return false
+	}
+	return eqWhole(wa, wb)
+}

@@ -1,0 +1,736 @@
+package formatter
+
+// Function application, operators, right-hand sides and the predicates
+// deciding what may be "absorbed" (kept on the line of what precedes it).
+
+func isList(e expr) bool { _, ok := e.(*listTerm); return ok }
+
+// prettyApp lays out `f a`. Each argument but the last is a priority
+// group, so the last arguments expand first; preLine adds a line break
+// the call may start with, hasPost one it may end with.
+func (p *printer) prettyApp(indentFunction, preLine, hasPost bool, f, a expr) {
+	b := &p.b
+	// Comments before the function move out, so they do not force the
+	// call to expand; language annotations stay.
+	var comment trivia
+	fw := mapFirst(f, func(x *ann) {
+		x.moveTrailUp()
+		var keep trivia
+		for _, t := range x.pre {
+			if t.kind == tvLangAnnotation {
+				keep = append(keep, t)
+			} else {
+				comment = append(comment, t)
+			}
+		}
+		x.pre = keep
+	})
+
+	absorbInner := func(e expr) {
+		if l, ok := e.(*listTerm); ok && len(l.items) <= 6 {
+			simple := true
+			for _, it := range l.items {
+				if it.v != nil && !isSimple(it.v.(expr)) {
+					simple = false
+					break
+				}
+			}
+			if simple {
+				p.renderList(spSpace, l)
+				return
+			}
+		}
+		p.expr(e)
+	}
+
+	var absorbApp func(e expr)
+	absorbApp = func(e expr) {
+		ap, ok := e.(*application)
+		if !ok {
+			if indentFunction && len(comment) == 0 {
+				b.nested(func() {
+					b.group(gRegular, func() {
+						b.line_()
+						p.expr(e)
+					})
+				})
+				return
+			}
+			p.expr(e)
+			return
+		}
+		if _, isSel := ap.a.(*selection); isSel {
+			b.group(gTransparent, func() { absorbApp(ap.f) })
+			b.line()
+			b.nested(func() { b.group(gRegular, func() { absorbInner(ap.a) }) })
+			return
+		}
+		if ap2, ok := ap.f.(*application); ok && isList(ap2.a) && isList(ap.a) {
+			b.group(gTransparent, func() {
+				b.group(gTransparent, func() { absorbApp(ap2.f) })
+				b.nested(func() {
+					b.group(gRegular, func() {
+						b.line()
+						b.group(gRegular, func() { absorbInner(ap2.a) })
+						b.line()
+						b.group(gRegular, func() { absorbInner(ap.a) })
+					})
+				})
+			})
+			return
+		}
+		b.group(gTransparent, func() { absorbApp(ap.f) })
+		b.line()
+		b.nested(func() { b.group(gPriority, func() { absorbInner(ap.a) }) })
+	}
+
+	p.trivia(comment)
+	if fa, ok := fw.(*application); ok && isList(fa.a) && isList(a) {
+		b.group(gRegular, func() {
+			if preLine {
+				b.line()
+			}
+			b.group(gTransparent, func() { absorbApp(fa.f) })
+			b.line()
+			b.nested(func() { b.group(gRegular, func() { absorbInner(fa.a) }) })
+			b.line()
+			b.nested(func() { b.group(gRegular, func() { absorbInner(a) }) })
+			if hasPost {
+				b.line_()
+			}
+		})
+	} else {
+		renderedF := b.capture(func() {
+			if preLine {
+				b.line()
+			}
+			b.group(gTransparent, func() { absorbApp(fw) })
+		})
+		done := false
+		if isSimple(&application{f: f, a: a}) {
+			if un, ok := unexpandSpacing(renderedF, -1); ok {
+				b.group(gRegular, func() {
+					b.add(un)
+					b.hardspace()
+					p.absorbLast(a)
+				})
+				done = true
+			}
+		}
+		if !done {
+			b.group(gRegular, func() {
+				b.add(renderedF)
+				b.line()
+				p.absorbLast(a)
+				if hasPost {
+					b.line_()
+				}
+			})
+		}
+	}
+	if hasPost && len(comment) > 0 {
+		b.hardline()
+	}
+}
+
+// absorbLast prints the last argument of a call.
+func (p *printer) absorbLast(a expr) {
+	b := &p.b
+	if isTerm(a) && isAbsorbable(a) {
+		b.group(gPriority, func() { b.nested(func() { p.prettyTerm(a) }) })
+		return
+	}
+	par, ok := a.(*paren)
+	if !ok {
+		b.group(gRegular, func() { b.nested(func() { p.expr(a) }) })
+		return
+	}
+	switch in := par.e.(type) {
+	case *abstraction:
+		// (x: { ... })
+		if id, ok := in.param.(*idParam); ok && isTerm(in.body) && isAbsorbable(in.body) &&
+			!par.open.hasTrivia() && !id.name.hasTrivia() && !in.colon.hasTrivia() {
+			b.group(gPriority, func() {
+				b.nested(func() {
+					p.leaf(par.open)
+					p.leaf(id.name)
+					p.leaf(in.colon)
+					b.hardspace()
+					p.termWide(in.body)
+					p.leaf(par.close)
+				})
+			})
+			return
+		}
+	case *application:
+		// (f { ... })
+		if fn, ok := in.f.(*leaf); ok && fn.kind == tkIdent && isTerm(in.a) && isAbsorbable(in.a) &&
+			!par.open.hasTrivia() && !fn.hasTrivia() && !par.close.hasTrivia() {
+			b.group(gPriority, func() {
+				b.nested(func() {
+					p.leaf(par.open)
+					b.text(fn.text)
+					b.hardspace()
+					p.termWide(in.a)
+					p.leaf(par.close)
+				})
+			})
+			return
+		}
+	}
+	p.absorbParen(par)
+}
+
+// absorbParen prints parentheses whose content may expand between them.
+func (p *printer) absorbParen(par *paren) {
+	b := &p.b
+	b.group(gPriority, func() {
+		b.nested(func() {
+			p.leafNoTrail(par.open)
+			b.line_()
+			b.group(gRegular, func() {
+				b.nested(func() {
+					e := par.e
+					if c := par.open.trail; c != "" {
+						e = mapFirst(e, func(a *ann) { a.pre = concatTrivia(trivia{lineComment(c)}, a.pre) })
+					}
+					p.expr(e)
+					p.trivia(par.close.pre)
+				})
+			})
+			b.line_()
+			p.leafNoPre(par.close)
+		})
+	})
+}
+
+// absorbExpr prints an expression that may stay on the line before it.
+func (p *printer) absorbExpr(wide bool, e expr) {
+	if isTerm(e) && isAbsorbable(e) {
+		if wide {
+			p.termWide(e)
+		} else {
+			p.prettyTerm(e)
+		}
+		return
+	}
+	if w, ok := e.(*withExpr); ok && isTerm(w.body) && isAbsorbable(w.body) {
+		p.with(true, w)
+		return
+	}
+	p.expr(e)
+}
+
+func isUpdateConcatPlus(op *leaf) bool {
+	return op.text == "//" || op.text == "++" || op.text == "+"
+}
+
+// absorbRHS prints the value of a binding or a parameter default.
+func (p *printer) absorbRHS(e expr) {
+	b := &p.b
+	if s, ok := e.(*setTerm); ok && len(s.items) == 1 {
+		if _, ok := s.items[0].v.(*inheritB); ok {
+			b.nested(func() {
+				b.hardspace()
+				b.group(gRegular, func() { p.absorbExpr(false, e) })
+			})
+			return
+		}
+	}
+	if isAbsorbableExpr(e) {
+		b.nested(func() {
+			b.hardspace()
+			b.group(gRegular, func() { p.absorbExpr(true, e) })
+		})
+		return
+	}
+	switch x := e.(type) {
+	case *paren:
+		b.nested(func() {
+			b.hardspace()
+			p.absorbParen(x)
+		})
+		return
+	case *stringTerm, *pathTerm:
+		b.nested(func() {
+			b.hardspace()
+			p.groupExpr(e)
+		})
+		return
+	case *leaf, *listTerm, *setTerm, *selection:
+		b.nested(func() {
+			b.group(gRegular, func() {
+				b.line()
+				p.expr(e)
+			})
+		})
+		return
+	case *application:
+		b.nested(func() { p.prettyApp(false, true, false, x.f, x.a) })
+		return
+	case *withExpr:
+		b.nested(func() {
+			b.group(gRegular, func() {
+				b.line()
+				p.expr(e)
+			})
+		})
+		return
+	case *operation:
+		if isTerm(x.l) && isAbsorbable(x.l) && !firstAnn(x.l).hasPreTrivia() && isUpdateConcatPlus(x.op) {
+			b.hardspace()
+			p.prettyOp(true, x)
+			return
+		}
+		if !x.op.hasTrivia() && isTerm(x.r) && isAbsorbable(x.r) && isUpdateConcatPlus(x.op) {
+			b.nested(func() {
+				b.group(gRegular, func() {
+					b.line()
+					p.expr(x.l)
+					b.line()
+					b.group(gTransparent, func() {
+						b.text(x.op.text)
+						b.hardspace()
+						b.group(gPriority, func() { p.termWide(x.r) })
+					})
+				})
+			})
+			return
+		}
+	}
+	b.nested(func() {
+		b.line()
+		p.groupExpr(e)
+	})
+}
+
+// prettyOp lays out a chain of the same operator, one operand per line
+// when it does not fit.
+func (p *printer) prettyOp(forceFirstWide bool, e *operation) {
+	b := &p.b
+	type operand struct {
+		op *leaf
+		e  expr
+	}
+	var parts []operand
+	var flatten func(op *leaf, x expr)
+	flatten = func(op *leaf, x expr) {
+		if o, ok := x.(*operation); ok && o.op.text == e.op.text {
+			flatten(op, o.l)
+			flatten(o.op, o.r)
+			return
+		}
+		parts = append(parts, operand{op, x})
+	}
+	flatten(nil, e)
+	sep := spSpace
+	if (e.op.text == "|>" || e.op.text == "<|") && len(parts) >= 4 {
+		sep = spHardline
+	}
+	b.group(gRegular, func() {
+		for _, pt := range parts {
+			if pt.op == nil {
+				if forceFirstWide && isTerm(pt.e) && isAbsorbable(pt.e) {
+					p.termWide(pt.e)
+				} else {
+					p.expr(pt.e)
+				}
+				continue
+			}
+			b.sp(sep)
+			p.leaf(moveTrailingCommentUp(pt.op))
+			x := pt.e
+			b.nested(func() {
+				switch y := x.(type) {
+				case *operation:
+					b.group(gRegular, func() {
+						b.line()
+						p.expr(x)
+					})
+				case *application:
+					b.group(gRegular, func() {
+						b.hardspace()
+						p.prettyApp(false, true, false, y.f, y.a)
+					})
+				default:
+					b.hardspace()
+					if isTerm(x) && isAbsorbable(x) {
+						p.term(x)
+					} else {
+						p.expr(x)
+					}
+				}
+			})
+		}
+	})
+}
+
+// ---- predicates ----
+
+func canFlattenAttrs(s *setParam) bool {
+	if s.open.line != s.close.line || s.close.hasTrivia() {
+		return false
+	}
+	for _, a := range s.attrs {
+		if a.ellipsis != nil {
+			if a.ellipsis.hasTrivia() {
+				return false
+			}
+		} else if a.name.hasTrivia() || a.comma != nil && a.comma.hasTrivia() {
+			return false
+		}
+	}
+	plain := func(a *paramAttr) bool { return a.ellipsis == nil && a.q == nil }
+	ell := func(a *paramAttr) bool { return a.ellipsis != nil }
+	at := s.attrs
+	switch len(at) {
+	case 0:
+		return true
+	case 1:
+		return ell(at[0]) || plain(at[0])
+	case 2:
+		return plain(at[0]) && (ell(at[1]) || plain(at[1]))
+	case 3:
+		return plain(at[0]) && plain(at[1]) && ell(at[2])
+	}
+	return false
+}
+
+func isAbsorbableExpr(e expr) bool {
+	switch x := e.(type) {
+	case *leaf, *stringTerm, *pathTerm, *listTerm, *setTerm, *selection, *paren:
+		return isAbsorbable(e)
+	case *withExpr:
+		return isTerm(x.body) && isAbsorbable(x.body)
+	case *abstraction:
+		switch pr := x.param.(type) {
+		case *idParam:
+			if isTerm(x.body) {
+				return isAbsorbable(x.body)
+			}
+			if _, ok := x.body.(*abstraction); ok {
+				return isAbsorbableExpr(x.body)
+			}
+		case *setParam:
+			if canFlattenAttrs(pr) && !pr.open.hasPreTrivia() && pr.open.trail == "" &&
+				x.colon.line == firstLine(x.body) {
+				return isAbsorbableExpr(x.body)
+			}
+		}
+	}
+	return false
+}
+
+// isAbsorbable reports whether a term may start on the line of what
+// precedes it and expand below: non-empty sets and lists, multi-line
+// indented strings.
+func isAbsorbable(e expr) bool {
+	switch t := e.(type) {
+	case *stringTerm:
+		return t.indented && len(t.lines) >= 2
+	case *setTerm:
+		return len(t.items) > 0 || t.open.line != t.close.line || t.open.hasTrivia()
+	case *listTerm:
+		return len(t.items) > 0 || t.open.line != t.close.line || t.open.hasTrivia()
+	case *paren:
+		if t.open.hasTrivia() || !isTerm(t.e) {
+			return false
+		}
+		for _, tv := range firstAnn(t.e).pre {
+			if tv.kind != tvLangAnnotation {
+				return false
+			}
+		}
+		return isAbsorbable(t.e)
+	}
+	return false
+}
+
+// isSimple reports whether an expression is short and plain enough to
+// keep on one line regardless of width.
+func isSimple(e expr) bool {
+	switch x := e.(type) {
+	case *stringTerm:
+		return !x.hasTrivia()
+	case *pathTerm:
+		return !x.hasTrivia()
+	case *leaf:
+		return !x.hasTrivia() && (x.kind == tkIdent || x.kind == tkInt || x.kind == tkFloat || x.kind == tkEnvPath)
+	case *selection:
+		if x.orKw != nil || !isSimple(x.term) {
+			return false
+		}
+		for _, s := range x.sels {
+			if s.sel.kind != selID {
+				return false
+			}
+		}
+		return true
+	case *paren:
+		return !x.open.hasTrivia() && !x.close.hasTrivia() && isSimple(x.e)
+	case *application:
+		if f, ok := x.f.(*application); ok {
+			if _, ok := f.f.(*application); ok {
+				return false
+			}
+		}
+		return isSimple(x.f) && isSimple(x.a)
+	}
+	return false
+}
+
+// ---- first and last tokens ----
+
+func firstAnn(e expr) *ann {
+	switch x := e.(type) {
+	case *leaf:
+		return &x.ann
+	case *stringTerm:
+		return &x.ann
+	case *pathTerm:
+		return &x.ann
+	case *listTerm:
+		return &x.open.ann
+	case *setTerm:
+		if x.krec != nil {
+			return &x.krec.ann
+		}
+		return &x.open.ann
+	case *selection:
+		return firstAnn(x.term)
+	case *paren:
+		return &x.open.ann
+	case *withExpr:
+		return &x.kw.ann
+	case *letExpr:
+		return &x.kw.ann
+	case *assertExpr:
+		return &x.kw.ann
+	case *ifExpr:
+		return &x.ifKw.ann
+	case *abstraction:
+		return firstParamAnn(x.param)
+	case *application:
+		return firstAnn(x.f)
+	case *operation:
+		return firstAnn(x.l)
+	case *memberCheck:
+		return firstAnn(x.e)
+	case *negation:
+		return &x.op.ann
+	case *inversion:
+		return &x.op.ann
+	}
+	return &ann{}
+}
+
+func firstParamAnn(p param) *ann {
+	switch x := p.(type) {
+	case *idParam:
+		return &x.name.ann
+	case *setParam:
+		return &x.open.ann
+	case *ctxParam:
+		return firstParamAnn(x.first)
+	}
+	return &ann{}
+}
+
+func firstLine(e expr) int { return firstAnn(e).line }
+
+func cloneLeaf(l *leaf, f func(*ann)) *leaf {
+	c := *l
+	f(&c.ann)
+	return &c
+}
+
+// mapFirst returns e with f applied to (a copy of) its first token.
+func mapFirst(e expr, f func(*ann)) expr {
+	switch x := e.(type) {
+	case *leaf:
+		return cloneLeaf(x, f)
+	case *stringTerm:
+		c := *x
+		f(&c.ann)
+		return &c
+	case *pathTerm:
+		c := *x
+		f(&c.ann)
+		return &c
+	case *listTerm:
+		c := *x
+		c.open = cloneLeaf(x.open, f)
+		return &c
+	case *setTerm:
+		c := *x
+		if x.krec != nil {
+			c.krec = cloneLeaf(x.krec, f)
+		} else {
+			c.open = cloneLeaf(x.open, f)
+		}
+		return &c
+	case *selection:
+		c := *x
+		c.term = mapFirst(x.term, f)
+		return &c
+	case *paren:
+		c := *x
+		c.open = cloneLeaf(x.open, f)
+		return &c
+	case *withExpr:
+		c := *x
+		c.kw = cloneLeaf(x.kw, f)
+		return &c
+	case *letExpr:
+		c := *x
+		c.kw = cloneLeaf(x.kw, f)
+		return &c
+	case *assertExpr:
+		c := *x
+		c.kw = cloneLeaf(x.kw, f)
+		return &c
+	case *ifExpr:
+		c := *x
+		c.ifKw = cloneLeaf(x.ifKw, f)
+		return &c
+	case *abstraction:
+		c := *x
+		c.param = mapFirstParam(x.param, f)
+		return &c
+	case *application:
+		c := *x
+		c.f = mapFirst(x.f, f)
+		return &c
+	case *operation:
+		c := *x
+		c.l = mapFirst(x.l, f)
+		return &c
+	case *memberCheck:
+		c := *x
+		c.e = mapFirst(x.e, f)
+		return &c
+	case *negation:
+		c := *x
+		c.op = cloneLeaf(x.op, f)
+		return &c
+	case *inversion:
+		c := *x
+		c.op = cloneLeaf(x.op, f)
+		return &c
+	}
+	return e
+}
+
+func mapFirstParam(pr param, f func(*ann)) param {
+	switch x := pr.(type) {
+	case *idParam:
+		return &idParam{name: cloneLeaf(x.name, f)}
+	case *setParam:
+		c := *x
+		c.open = cloneLeaf(x.open, f)
+		return &c
+	case *ctxParam:
+		c := *x
+		c.first = mapFirstParam(x.first, f)
+		return &c
+	}
+	return pr
+}
+
+func mapLastSel(s simpleSel, f func(*ann)) simpleSel {
+	switch s.kind {
+	case selID:
+		s.id = cloneLeaf(s.id, f)
+	case selInterp:
+		c := *s.interp
+		f(&c.ann)
+		s.interp = &c
+	case selString:
+		c := *s.str
+		f(&c.ann)
+		s.str = &c
+	}
+	return s
+}
+
+// mapLast returns e with f applied to (a copy of) its last token.
+func mapLast(e expr, f func(*ann)) expr {
+	switch x := e.(type) {
+	case *leaf, *stringTerm, *pathTerm:
+		return mapFirst(e, f)
+	case *listTerm:
+		c := *x
+		c.close = cloneLeaf(x.close, f)
+		return &c
+	case *setTerm:
+		c := *x
+		c.close = cloneLeaf(x.close, f)
+		return &c
+	case *selection:
+		c := *x
+		switch {
+		case x.def != nil:
+			c.def = mapLast(x.def, f)
+		case len(x.sels) > 0:
+			c.sels = append([]*selector(nil), x.sels...)
+			last := *x.sels[len(x.sels)-1]
+			last.sel = mapLastSel(last.sel, f)
+			c.sels[len(c.sels)-1] = &last
+		default:
+			c.term = mapLast(x.term, f)
+		}
+		return &c
+	case *paren:
+		c := *x
+		c.close = cloneLeaf(x.close, f)
+		return &c
+	case *withExpr:
+		c := *x
+		c.body = mapLast(x.body, f)
+		return &c
+	case *letExpr:
+		c := *x
+		c.body = mapLast(x.body, f)
+		return &c
+	case *assertExpr:
+		c := *x
+		c.body = mapLast(x.body, f)
+		return &c
+	case *ifExpr:
+		c := *x
+		c.els = mapLast(x.els, f)
+		return &c
+	case *abstraction:
+		c := *x
+		c.body = mapLast(x.body, f)
+		return &c
+	case *application:
+		c := *x
+		c.a = mapLast(x.a, f)
+		return &c
+	case *operation:
+		c := *x
+		c.r = mapLast(x.r, f)
+		return &c
+	case *memberCheck:
+		c := *x
+		if len(x.sels) == 0 {
+			c.q = cloneLeaf(x.q, f)
+		} else {
+			c.sels = append([]*selector(nil), x.sels...)
+			last := *x.sels[len(x.sels)-1]
+			last.sel = mapLastSel(last.sel, f)
+			c.sels[len(c.sels)-1] = &last
+		}
+		return &c
+	case *negation:
+		c := *x
+		c.e = mapLast(x.e, f)
+		return &c
+	case *inversion:
+		c := *x
+		c.e = mapLast(x.e, f)
+		return &c
+	}
+	return e
+}
