@@ -181,9 +181,6 @@ func (s *Store) CollectGarbage(opts GCOptions) (*GCResult, error) {
 			s.removeIfUnlocked(full)
 			continue
 		}
-		if strings.HasPrefix(name, ".") {
-			continue
-		}
 		n, err := removeAllCounting(full)
 		if err != nil {
 			return nil, fmt.Errorf("deleting '%s': %w", full, err)

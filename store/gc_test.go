@@ -50,6 +50,8 @@ func TestGC(t *testing.T) {
 	// Junk: an invalid store-path-like directory.
 	junk := "/nix/store/00000000000000000000000000000000-junk"
 	os.Mkdir(s.RealPath(junk), 0o755)
+	// A leftover of an interrupted optimise.
+	os.WriteFile(filepath.Join(s.RealStoreDir(), ".tmp-link-1-x"), []byte("x"), 0o644)
 
 	// In-process temp roots keep everything alive.
 	res, err := s.CollectGarbage(GCOptions{Action: GCReturnDead})
@@ -103,7 +105,7 @@ func TestGC(t *testing.T) {
 			t.Fatalf("%s collected", p)
 		}
 	}
-	for _, p := range []string{ga, gb, gc, junk} {
+	for _, p := range []string{ga, gb, gc, junk, "/nix/store/.tmp-link-1-x"} {
 		if _, err := os.Lstat(s.RealPath(p)); err == nil {
 			t.Fatalf("%s still on disk", p)
 		}
