@@ -12,11 +12,11 @@ package formatter
 type triviumKind uint8
 
 const (
-	tvEmptyLine triviumKind = iota // one or more blank lines
-	tvLineComment                  // # text (text holds what follows '#')
-	tvBlockComment                 // /* ... */ spanning several lines
-	tvLangAnnotation               // /* lang */ right before a string
-	tvDirective                    // a nixfmt:disable / nixfmt:enable directive
+	tvEmptyLine      triviumKind = iota // one or more blank lines
+	tvLineComment                       // # text (text holds what follows '#')
+	tvBlockComment                      // /* ... */ spanning several lines
+	tvLangAnnotation                    // /* lang */ right before a string
+	tvDirective                         // a nixfmt:disable / nixfmt:enable directive
 )
 
 // directiveKind distinguishes the resolved format directives.
@@ -85,7 +85,7 @@ type whole struct {
 	trivia trivia
 }
 
-// stringTerm is a "string", an ''indented string'' or a URI (as a simple
+// stringTerm is a "string", an ”indented string” or a URI (as a simple
 // string). lines are the string's source lines, each a list of parts; for
 // indented strings the common indentation is already stripped.
 type stringTerm struct {

@@ -23,6 +23,7 @@ type converter struct {
 	pending        trivia
 	pendingDisable int // line start of the open disabled region, or -1
 	cuts           int // interpolations cut by a disabled region
+	interpDepth    int // nesting of interpolations being converted
 	scratch        []ptrivium
 }
 
@@ -54,9 +55,10 @@ func (c *converter) lineIndex(off int) int {
 }
 
 // line returns the 1-based line of off (0 in strict mode, where the
-// layout must not depend on the input's line breaks).
+// layout must not depend on the input's line breaks; as in nixfmt, code
+// inside interpolations keeps its lines even then).
 func (c *converter) line(off int) int {
-	if c.strict {
+	if c.strict && c.interpDepth == 0 {
 		return 0
 	}
 	return c.lineIndex(off) + 1
@@ -542,7 +544,9 @@ func (c *converter) interpolation(n parser.Node) *whole {
 	outerCuts := c.cuts
 	pts, _ := c.parseTrivia(skipHSpace(c.src, k[0].Token.End()), nil)
 	c.push(c.convertLeading(pts))
+	c.interpDepth++
 	w := &whole{e: c.expr(k[1].Node)}
+	c.interpDepth--
 	w.trivia = c.take()
 	c.cuts = outerCuts
 	if before != c.pendingDisable {
@@ -750,7 +754,7 @@ func shouldBeSimple(lines [][]strPart) bool {
 }
 
 // convertIndentedEscapes rewrites the escapes of an indented string as
-// those of a "string": ''$ becomes \$ and ''' becomes ''.
+// those of a "string": ”$ becomes \$ and ”' becomes ”.
 func convertIndentedEscapes(t string) string {
 	if !strings.Contains(t, "''") {
 		return t

@@ -74,7 +74,7 @@ var ErrInternal = errors.New("internal formatter error")
 // Format formats a whole Nix file.
 func Format(src []byte, opts Options) ([]byte, error) {
 	opts = opts.normalized()
-	t := parser.Parse(src, parser.Options{Name: opts.Filename})
+	t := parser.Parse(src, parser.Options{Name: opts.Filename, PipeOperators: true})
 	return FormatTree(t, opts)
 }
 
@@ -141,7 +141,7 @@ func render(w *whole, opts Options) []byte {
 // verify checks that out parses to the same syntax as the tree it was
 // formatted from, and that formatting it again gives it back.
 func verify(t *parser.Tree, out []byte, opts Options) error {
-	t2 := parser.Parse(out, parser.Options{Name: opts.Filename})
+	t2 := parser.Parse(out, parser.Options{Name: opts.Filename, PipeOperators: true})
 	if err := checkParsed(t2, opts.Filename); err != nil {
 		return &VerifyError{Filename: opts.Filename, Msg: "Fails to parse after formatting.\n" + err.Error() +
 			"\n\nAfter Formatting:\n" + string(out)}
@@ -181,8 +181,8 @@ func convertOnly(t *parser.Tree, opts Options) (w *whole, err error) {
 // when comments, blank lines and layout are ignored (the property
 // formatting preserves). Sources that do not parse are never the same.
 func SameSyntax(a, b []byte) bool {
-	ta := parser.Parse(a, parser.Options{})
-	tb := parser.Parse(b, parser.Options{})
+	ta := parser.Parse(a, parser.Options{PipeOperators: true})
+	tb := parser.Parse(b, parser.Options{PipeOperators: true})
 	if len(ta.SyntaxErrors()) > 0 || len(tb.SyntaxErrors()) > 0 {
 		return false
 	}

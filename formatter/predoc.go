@@ -125,8 +125,8 @@ func mergeSpacing(a, b elem) elem {
 	return y
 }
 
-func spElem(s spacing) elem  { return elem{kind: eSpacing, sp: s} }
-func nlElem(n int32) elem    { return elem{kind: eSpacing, sp: spNewlines, n: n} }
+func spElem(s spacing) elem    { return elem{kind: eSpacing, sp: s} }
+func nlElem(n int32) elem      { return elem{kind: eSpacing, sp: spNewlines, n: n} }
 func spacingEq(a, b elem) bool { return a.sp == b.sp && (a.sp != spNewlines || a.n == b.n) }
 
 // builder accumulates a document. Nesting and offsets apply to the texts
