@@ -42,6 +42,9 @@ type Options struct {
 	Format func(src string) (string, error)
 }
 
+// defaultGlobals is Nix's base scope, computed once (read-only).
+var defaultGlobals = scope.DefaultGlobals()
+
 // ctx is the state of one check.
 type ctx struct {
 	t     *parser.Tree
@@ -101,7 +104,11 @@ func (c *ctx) run() {
 	}
 	c.res = c.opts.Scope
 	if c.res == nil {
-		c.res = scope.Resolve(c.t, c.opts.ScopeOptions)
+		so := c.opts.ScopeOptions
+		if so.Globals == nil {
+			so.Globals = defaultGlobals
+		}
+		c.res = scope.Resolve(c.t, so)
 	}
 	if !c.opts.IgnoreSuppressions {
 		c.sup = parseSuppressions(c.t)

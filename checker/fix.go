@@ -31,14 +31,14 @@ type FixResult struct {
 // retried one fix at a time, dropping the fixes that break the file. A
 // file with syntax errors is left alone. When opts.Format is set and the
 // input was already formatted (Format(src) == src), the result is
-// formatted too.
+// formatted too. The pipe operators |> and <| are accepted.
 func FixSource(name, src string, opts *Options) (FixResult, error) {
 	if opts == nil {
 		opts = &Options{}
 	}
 	local := *opts
 	local.Scope = nil // the tree changes every round
-	po := parser.Options{Name: name}
+	po := parser.Options{Name: name, PipeOperators: true}
 	tree := parser.ParseString(src, po)
 	res := FixResult{Src: src, Tree: tree}
 	if len(tree.Errors) > 0 {

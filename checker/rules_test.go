@@ -56,6 +56,11 @@ func TestGonixRules(t *testing.T) {
 		{"x: x // { }", "G402@1:4"},
 		{"x: { } // x", "G402@1:4"},
 		{"x: x // { a = 1; }", ""},
+		// Repeated keys: the first occurrence must be a nested path.
+		{"{ foo = {}; foo.a = 1; foo.b = 2; foo.c = 3; }", ""},
+		{"{ x = 1; foo.a = 1; foo.b = 2; foo.c = 3; }", "G120@1:10"},
+		{"{ foo.a = 1; x = 1; foo.b = 2; foo.c = 3; }", "G120@1:3"},
+		{"{ foo.a = 1; foo.b = 2; }", ""},
 		// Legacy let without body: no statix compat, no fix.
 		{"let { a = 1; }", "G105@1:1"},
 	}
@@ -187,5 +192,21 @@ func TestApplyEdits(t *testing.T) {
 	}
 	if _, err := ApplyEdits("abc", []Edit{{2, 9, ""}}); err == nil {
 		t.Error("out of range accepted")
+	}
+}
+
+func TestFixFormatPolicy(t *testing.T) {
+	// A stand-in formatter: single spaces.
+	format := func(s string) (string, error) { return strings.Join(strings.Fields(s), " "), nil }
+	opts := &Options{Format: format}
+	// Formatted input: the fixed text is formatted too.
+	res, err := FixSource("t.nix", "let a = 1; in let b = 2; in a + b", opts)
+	if err != nil || res.Src != "let a = 1; b = 2; in a + b" {
+		t.Errorf("formatted input: got %q, %v", res.Src, err)
+	}
+	// Unformatted input: fixes stay minimal.
+	res, err = FixSource("t.nix", "let  a = 1; in let b = 2; in a + b", opts)
+	if err != nil || res.Src != "let  a = 1;  b = 2; in a + b" {
+		t.Errorf("unformatted input: got %q, %v", res.Src, err)
 	}
 }

@@ -436,46 +436,58 @@ func (c *ctx) attrSet(n parser.Node) {
 	}
 	var groups map[string][]occ
 	var order []string
-	for _, e := range n.Entries() {
+	for e := n.FirstChild(); e.Valid(); e = e.Next() {
 		if e.Kind() != parser.NodeBinding {
 			continue
 		}
 		path := e.AttrPath()
-		attrs := path.Attrs()
-		if len(attrs) == 0 {
+		first := path.FirstChild()
+		if !first.Valid() {
 			continue
 		}
 		if rec {
-			if _, ok := parser.StaticAttrName(attrs[0]); !ok {
-				c.report(rRecDynamicAttr, attrs[0].Start(), attrs[0].End(),
+			if _, ok := parser.StaticAttrName(first); !ok {
+				c.report(rRecDynamicAttr, first.Start(), first.End(),
 					"Computed attribute name in a `rec` set (deprecated: its names cannot refer to the set's attributes reliably)", nil)
 			}
 			continue
 		}
-		if attrs[0].Kind() != parser.NodeAttrName {
+		if first.Kind() != parser.NodeAttrName {
 			continue
 		}
-		name := attrs[0].Name()
 		if groups == nil {
+			// statix reports only at a first occurrence with a nested
+			// path: nothing to group unless some binding has one.
+			if !hasNestedBinding(e) {
+				break
+			}
 			groups = make(map[string][]occ)
 		}
+		name := first.Name()
 		if _, ok := groups[name]; !ok {
 			order = append(order, name)
 		}
-		var rest strings.Builder
-		for i, a := range attrs[1:] {
-			if i > 0 {
-				rest.WriteByte('.')
+		rest := ""
+		if second := first.Next(); second.Valid() {
+			rest = c.src[second.Start():path.End()]
+			if strings.ContainsAny(rest, " \t\n\r#/") {
+				var b strings.Builder
+				for a := second; a.Valid(); a = a.Next() {
+					if b.Len() > 0 {
+						b.WriteByte('.')
+					}
+					b.WriteString(a.Text())
+				}
+				rest = b.String()
 			}
-			rest.WriteString(a.Text())
 		}
-		groups[name] = append(groups[name], occ{path, rest.String()})
+		groups[name] = append(groups[name], occ{path, rest})
 	}
 	for _, name := range order {
 		g := groups[name]
 		// statix reports at the first occurrence, which must have a
 		// nested path, and only for three or more occurrences.
-		if len(g) < 3 || len(g[0].path.Attrs()) < 2 {
+		if len(g) < 3 || !g[0].path.FirstChild().Next().Valid() {
 			continue
 		}
 		third := "... and here."
@@ -493,6 +505,21 @@ func (c *ctx) attrSet(n parser.Node) {
 			Label{p1.Start(), p1.End(), "... repeated here ..."},
 			Label{p2.Start(), p2.End(), third})
 	}
+}
+
+// hasNestedBinding reports whether e or a later sibling binding has a
+// path of several names starting with an identifier.
+func hasNestedBinding(e parser.Node) bool {
+	for ; e.Valid(); e = e.Next() {
+		if e.Kind() != parser.NodeBinding {
+			continue
+		}
+		first := e.AttrPath().FirstChild()
+		if first.Kind() == parser.NodeAttrName && first.Next().Valid() {
+			return true
+		}
+	}
+	return false
 }
 
 // fasterBuiltin runs the retired W15 and W16: lib.groupBy and

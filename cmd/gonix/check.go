@@ -16,6 +16,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/gonix/gonix/checker"
+	"github.com/gonix/gonix/formatter"
 	"github.com/gonix/gonix/parser"
 )
 
@@ -125,7 +126,7 @@ func runCheck(s *streams, f *checkFlags, args []string) error {
 	if _, err := flagRules(base); err != nil {
 		return err
 	}
-	configs := &configCache{byDir: map[string]*checker.Config{}, byPath: map[string]*checker.Config{}}
+	configs := &configCache{byDir: map[string]*checker.Config{}}
 	if f.config != "" {
 		cfg, err := checker.LoadConfig(f.config)
 		if err != nil {
@@ -315,7 +316,7 @@ func checkOne(s *streams, j *checkJob, fix bool) {
 			}
 		}
 	} else {
-		tree := parser.ParseString(src, parser.Options{Name: name})
+		tree := parser.ParseString(src, parser.Options{Name: name, PipeOperators: true})
 		rep.Src, rep.Findings = src, checker.Check(tree, j.opts)
 	}
 	j.rep = rep
@@ -411,8 +412,7 @@ func excludedByFlags(globs []string, path string) bool {
 // configCache finds and loads configuration files once per directory.
 type configCache struct {
 	fixed  *checker.Config
-	byDir  map[string]*checker.Config
-	byPath map[string]*checker.Config
+	byDir map[string]*checker.Config
 }
 
 func (c *configCache) get(dir string) (*checker.Config, error) {
@@ -423,25 +423,38 @@ func (c *configCache) get(dir string) (*checker.Config, error) {
 	if err != nil {
 		return nil, err
 	}
-	if cfg, ok := c.byDir[abs]; ok {
+	return c.lookup(abs)
+}
+
+// lookup finds the configuration of an absolute directory: a file in it,
+// or its parent's configuration.
+func (c *configCache) lookup(dir string) (*checker.Config, error) {
+	if cfg, ok := c.byDir[dir]; ok {
 		return cfg, nil
 	}
-	path, err := checker.FindConfig(abs)
-	if err != nil {
-		return nil, err
-	}
 	var cfg *checker.Config
-	if path != "" {
-		if cached, ok := c.byPath[path]; ok {
-			cfg = cached
-		} else {
-			if cfg, err = checker.LoadConfig(path); err != nil {
+	found := false
+	for _, name := range checker.ConfigNames {
+		p := filepath.Join(dir, name)
+		st, err := os.Stat(p)
+		if err != nil || st.IsDir() {
+			continue
+		}
+		if cfg, err = checker.LoadConfig(p); err != nil {
+			return nil, err
+		}
+		found = true
+		break
+	}
+	if !found {
+		if parent := filepath.Dir(dir); parent != dir {
+			var err error
+			if cfg, err = c.lookup(parent); err != nil {
 				return nil, err
 			}
-			c.byPath[path] = cfg
 		}
 	}
-	c.byDir[abs] = cfg
+	c.byDir[dir] = cfg
 	return cfg, nil
 }
 
@@ -469,6 +482,11 @@ func listRules(w io.Writer) error {
 }
 
 // fixFormatter returns the formatter --fix uses to leave files formatted
-// (see checker.FixSource: only files that were formatted before). It is
-// nil until the formatter package provides formatter.Format.
-func fixFormatter() func(string) (string, error) { return nil }
+// (see checker.FixSource: only files that were nixfmt-formatted before are
+// formatted after fixing).
+func fixFormatter() func(string) (string, error) {
+	return func(src string) (string, error) {
+		out, err := formatter.Format([]byte(src), formatter.Options{})
+		return string(out), err
+	}
+}

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Benchmarks `gonix check` over a real corpus (about 4,700 files from
+# home-manager, nix-darwin, nixpkgs.lib and Nix) in one process and
+# prints the throughput in MB/s (target: at least 20 MB/s). Skips cleanly
+# when the mirrors the corpus comes from are absent.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(dirname "$here")
+corpus=${CORPUS:-$here/corpus}
+runs=${RUNS:-3}
+
+if [ -x "$here/corpus.sh" ] && [ -z "${CORPUS:-}" ]; then
+  "$here/corpus.sh" >&2 || true
+else
+  CORPUS="$corpus" "$here/check-corpus.sh" >&2
+fi
+if [ ! -d "$corpus" ] || [ -z "$(find "$corpus" -name '*.nix' -print -quit)" ]; then
+  echo "check.sh: no corpus at $corpus (mirrors absent); skipping"
+  exit 0
+fi
+
+bin=$(mktemp -d)/gonix
+trap 'rm -rf "$(dirname "$bin")"' EXIT
+(cd "$root" && go build -o "$bin" ./cmd/gonix)
+
+files=$(find "$corpus" -name '*.nix' -type f | wc -l)
+bytes=$(find "$corpus" -name '*.nix' -type f -print0 | xargs -0 cat | wc -c)
+
+best=""
+for i in $(seq "$runs"); do
+  start=$(date +%s.%N)
+  rc=0
+  "$bin" check --hidden "$corpus" >/dev/null 2>&1 || rc=$?
+  end=$(date +%s.%N)
+  if [ "$rc" -gt 1 ]; then
+    echo "check.sh: gonix check failed with status $rc" >&2
+    exit 1
+  fi
+  t=$(echo "$end - $start" | bc -l)
+  if [ -z "$best" ] || [ "$(echo "$t < $best" | bc -l)" = 1 ]; then best=$t; fi
+done
+mbs=$(echo "$bytes / 1000000 / $best" | bc -l)
+printf 'gonix check: %d files, %.2f MB in %.3f s (best of %d) = %.1f MB/s (target >= 20)\n' \
+  "$files" "$(echo "$bytes / 1000000" | bc -l)" "$best" "$runs" "$mbs"
