@@ -411,7 +411,7 @@ func excludedByFlags(globs []string, path string) bool {
 
 // configCache finds and loads configuration files once per directory.
 type configCache struct {
-	fixed  *checker.Config
+	fixed *checker.Config
 	byDir map[string]*checker.Config
 }
 
