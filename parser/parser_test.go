@@ -69,3 +69,30 @@ func TestParseOkay(t *testing.T) {
 		}
 	}
 }
+
+// TestConformanceFilesRoundTrip parses every .nix file of the shared
+// conformance data (valid or not) and checks the tree reproduces it byte
+// for byte and keeps its structural invariants.
+func TestConformanceFilesRoundTrip(t *testing.T) {
+	root, _ := filepath.Abs("../../shared/conformance")
+	if _, err := os.Stat(root); err != nil {
+		t.Skip("conformance data not found")
+	}
+	n := 0
+	filepath.Walk(root, func(p string, info os.FileInfo, err error) error {
+		if err != nil || info.IsDir() || !strings.HasSuffix(p, ".nix") {
+			return nil
+		}
+		src, err := os.ReadFile(p)
+		if err != nil {
+			return nil
+		}
+		checkTree(t, Parse(src, Options{Name: p, PipeOperators: true}), string(src))
+		n++
+		return nil
+	})
+	if n < 400 {
+		t.Errorf("only %d .nix files found under %s", n, root)
+	}
+	t.Logf("%d files round-tripped", n)
+}
