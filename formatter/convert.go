@@ -343,6 +343,14 @@ func (c *converter) list(n parser.Node) *listTerm {
 		if !e.Node.Valid() {
 			c.fail(n, "token")
 		}
+		if cursedOr(e.Node) {
+			// nixfmt reads `[ e or ]` as two elements.
+			for _, x := range []parser.Node{e.Node.FirstChild(), e.Node.FirstChild().Next()} {
+				l.items = c.commentItem(l.items)
+				l.items = append(l.items, item{v: c.expr(x)})
+			}
+			continue
+		}
 		l.items = c.commentItem(l.items)
 		l.items = append(l.items, item{v: c.expr(e.Node)})
 	}
@@ -460,7 +468,17 @@ func (c *converter) simpleSel(n parser.Node) simpleSel {
 	return simpleSel{}
 }
 
-func (c *converter) selection(n parser.Node) *selection {
+// cursedOr reports whether n is `e or` where `or` is a variable (Nix
+// reads it as a call of e); nixfmt reads only e as a term there.
+func cursedOr(n parser.Node) bool {
+	if n.Kind() != parser.NodeApply {
+		return false
+	}
+	a := n.FirstChild().Next()
+	return a.Kind() == parser.NodeIdent && a.Text() == "or"
+}
+
+func (c *converter) selection(n parser.Node) expr {
 	k := sig(n)
 	if len(k) != 3 && len(k) != 5 {
 		c.fail(n, "shape")
@@ -470,6 +488,12 @@ func (c *converter) selection(n parser.Node) *selection {
 	s.sels = c.attrPath(k[2].Node, dot)
 	if len(k) == 5 {
 		s.orKw = c.leaf(k[3].Token, tkOther)
+		if d := k[4].Node; cursedOr(d) {
+			// `s.a or d or`: the default is d; the call of `or`
+			// applies to the whole selection.
+			s.def = c.expr(d.FirstChild())
+			return &application{f: s, a: c.expr(d.FirstChild().Next())}
+		}
 		s.def = c.expr(k[4].Node)
 	}
 	return s
