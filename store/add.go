@@ -255,6 +255,13 @@ func (s *Store) AddPath(src string, opts AddOptions) (string, error) {
 		return "", err
 	}
 	defer gl.Close()
+	// Hashing is cheaper than copying and syncing: skip both when the
+	// object is already there (the common case when re-evaluating).
+	if p, _, _, err := s.ComputePath(src, opts); err == nil {
+		if ok, err := s.IsValid(p); err == nil && ok {
+			return p, s.AddTempRoot(p)
+		}
+	}
 	st, err := s.stage()
 	if err != nil {
 		return "", err

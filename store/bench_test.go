@@ -55,3 +55,18 @@ func BenchmarkInstantiate(b *testing.B) {
 		prev = p
 	}
 }
+
+// BenchmarkAddPathExisting re-adds a tree that is already valid (the
+// common case when an evaluation copies the same path literal again).
+func BenchmarkAddPathExisting(b *testing.B) {
+	s := openTestStore(b)
+	dir := makeTree(b, 1000)
+	if _, err := s.AddPath(dir, AddOptions{}); err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		if _, err := s.AddPath(dir, AddOptions{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -141,9 +141,16 @@ func writeFileAtomic(path string, data []byte, perm os.FileMode) error {
 	return err
 }
 
-// cleanupTemp removes staging directories left by crashed processes (those
-// nobody holds a lock on).
+// cleanupTemp removes staging directories left by crashed processes. It
+// only runs when no addition is in progress (it gets the GC lock
+// exclusively without waiting; additions hold it shared while they stage),
+// otherwise the next garbage collection cleans up.
 func (s *Store) cleanupTemp() {
+	lock, ok, err := flockFile(filepath.Join(s.StateDir(), "gc.lock"), syscall.LOCK_EX, false)
+	if err != nil || !ok {
+		return
+	}
+	defer lock.Close()
 	entries, err := os.ReadDir(s.RealStoreDir())
 	if err != nil {
 		return
