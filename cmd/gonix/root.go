@@ -99,6 +99,7 @@ same evaluation results, same .drv and output paths, same store.`,
 	root.AddCommand(
 		newVersionCmd(s),
 		newParseCmd(s),
+		newEvalCmd(s),
 		newFmtCmd(s),
 		newStoreCmd(s),
 		newProfileCmd(s),

@@ -1,0 +1,23 @@
+package main
+
+import (
+	"os"
+	"runtime/pprof"
+)
+
+// startCPUProfile writes a CPU profile to path until the returned
+// function is called (enabled by GONIX_CPUPROFILE, for performance work).
+func startCPUProfile(path string) (func(), error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		f.Close()
+	}, nil
+}

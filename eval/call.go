@@ -1,0 +1,255 @@
+package eval
+
+// LambdaExpr is a compiled function.
+type LambdaExpr struct {
+	// Name is the attribute the function is bound to ("" if anonymous).
+	Name string
+	// Pos is the position of the function.
+	Pos Pos
+	// HasArg reports a plain argument or @-binding, named ArgName.
+	HasArg  bool
+	ArgName string
+	ArgSlot int
+	// HasFormals reports a set pattern { a, b ? d, ... }.
+	HasFormals bool
+	// Formals are sorted by name.
+	Formals  []Formal
+	Ellipsis bool
+	Body     Expr
+	NSlots   int
+	st       *State
+}
+
+// Formal is one formal argument of a set pattern.
+type Formal struct {
+	Name    Symbol
+	NameStr string
+	Pos     Pos
+	// Default is the default expression, or nil.
+	Default Expr
+	Slot    int
+}
+
+// displayName is the name used in "while calling" traces.
+func (f *LambdaExpr) displayName() string {
+	if f.Name == "" {
+		return "anonymous lambda"
+	}
+	return "'" + f.Name + "'"
+}
+
+// exprLambda creates a closure.
+type exprLambda struct{ fn *LambdaExpr }
+
+func (e *exprLambda) getPos() Pos { return e.fn.Pos }
+
+func (e *exprLambda) eval(st *State, env *Env) Value { return &Lambda{Fn: e.fn, Env: env} }
+
+// exprCall is f a b ... (Nix groups the arguments of one application).
+type exprCall struct {
+	fn   Expr
+	args []Expr
+	pos  Pos
+}
+
+func (e *exprCall) getPos() Pos { return e.pos }
+
+func (e *exprCall) eval(st *State, env *Env) Value {
+	fn := e.fn.eval(st, env)
+	if len(e.args) == 1 {
+		arg := st.mkThunk(e.args[0], env)
+		return st.callFunction(fn, []Value{arg}, e.pos)
+	}
+	args := make([]Value, len(e.args))
+	for i, a := range e.args {
+		args[i] = st.mkThunk(a, env)
+	}
+	return st.callFunction(fn, args, e.pos)
+}
+
+// CallFunction applies fn to args and returns the result in weak head
+// normal form (raising errors by panicking; see Call for the
+// error-returning API).
+func (st *State) CallFunction(fn Value, args []Value, pos Pos) Value {
+	return st.callFunction(fn, args, pos)
+}
+
+func (st *State) callFunction(fn Value, args []Value, pos Pos) Value {
+	st.enterCall(pos)
+	if st.maxSteps > 0 {
+		st.step()
+	}
+	st.goDepth++
+	if st.goDepth > st.maxGoDepth {
+		st.raise(&Error{Kind: ErrStackOverflow, Msg: "stack overflow (possible infinite recursion)", Pos: pos})
+	}
+	fn = st.force(fn, pos)
+	for len(args) > 0 {
+		switch f := fn.(type) {
+		case *Lambda:
+			fn = st.callLambda(f, args[0], pos)
+			args = args[1:]
+		case *PrimOp:
+			if len(args) < f.Arity {
+				fn = &PrimOpApp{Op: f, Args: append([]Value(nil), args...)}
+				args = nil
+				break
+			}
+			fn = st.callPrimOp(f, args[:f.Arity], pos)
+			args = args[f.Arity:]
+		case *PrimOpApp:
+			need := f.Op.Arity - len(f.Args)
+			all := make([]Value, 0, len(f.Args)+len(args))
+			all = append(all, f.Args...)
+			if len(args) < need {
+				fn = &PrimOpApp{Op: f.Op, Args: append(all, args...)}
+				args = nil
+				break
+			}
+			all = append(all, args[:need]...)
+			fn = st.callPrimOp(f.Op, all, pos)
+			args = args[need:]
+		case *Attrs:
+			functor := f.Get(st.s.functor)
+			if functor == nil {
+				st.notCallable(fn, pos)
+			}
+			fn = st.callFunctor(functor, f, args[0], pos)
+			args = args[1:]
+		default:
+			st.notCallable(fn, pos)
+		}
+	}
+	st.goDepth--
+	st.callDepth--
+	return fn
+}
+
+func (st *State) notCallable(fn Value, pos Pos) {
+	st.raise(st.Errorf(ErrType, "attempt to call something which is not a function but %s: %s", ShowType(fn), st.ErrorValue(fn)).At(pos))
+}
+
+func (st *State) callFunctor(functor *Attr, self *Attrs, arg Value, pos Pos) Value {
+	ok := false
+	defer func() {
+		if !ok {
+			st.addTrace(pos, "while calling a functor (an attribute set with a '__functor' attribute)")
+		}
+	}()
+	v := st.callFunction(functor.Value, []Value{self, arg}, functor.Pos)
+	ok = true
+	return v
+}
+
+func (st *State) callPrimOp(p *PrimOp, args []Value, pos Pos) Value {
+	if p.NoTrace {
+		return st.force(p.Fn(st, pos, args), pos)
+	}
+	ok := false
+	defer func() {
+		if !ok {
+			st.addTrace(pos, "while calling the '"+p.Name+"' builtin")
+		}
+	}()
+	v := st.force(p.Fn(st, pos, args), pos)
+	ok = true
+	return v
+}
+
+// callLambda binds arg to f's parameters and evaluates the body.
+func (st *State) callLambda(f *Lambda, arg Value, pos Pos) Value {
+	lam := f.Fn
+	env := newEnv(f.Env, lam.NSlots)
+	if lam.HasFormals {
+		st.bindFormals(lam, env, arg, pos)
+	} else {
+		env.Vals[lam.ArgSlot] = arg
+	}
+	if st.opts.ShowTrace {
+		return st.evalBodyTraced(lam, env, pos)
+	}
+	return lam.Body.eval(st, env)
+}
+
+func (st *State) evalBodyTraced(lam *LambdaExpr, env *Env, pos Pos) Value {
+	ok := false
+	defer func() {
+		if !ok {
+			st.addTrace(lam.Pos, "while calling "+lam.displayName())
+			if pos != NoPos {
+				st.addTrace(pos, "from call site")
+			}
+		}
+	}()
+	v := lam.Body.eval(st, env)
+	ok = true
+	return v
+}
+
+func (st *State) bindFormals(lam *LambdaExpr, env *Env, arg Value, pos Pos) {
+	as := st.forceFormalArg(lam, arg, pos)
+	if lam.HasArg {
+		env.Vals[lam.ArgSlot] = arg
+	}
+	used := 0
+	for i := range lam.Formals {
+		fm := &lam.Formals[i]
+		a := as.Get(fm.Name)
+		if a == nil {
+			if fm.Default == nil {
+				name := lam.Name
+				if name == "" {
+					name = "anonymous lambda"
+				}
+				st.raise(st.Errorf(ErrType, "function '%s' called without required argument '%s'", name, fm.NameStr).
+					At(lam.Pos).WithTrace(pos, "from call site"))
+			}
+			env.Vals[fm.Slot] = st.mkThunk(fm.Default, env)
+			continue
+		}
+		used++
+		env.Vals[fm.Slot] = a.Value
+	}
+	if !lam.Ellipsis && used != as.Len() {
+		var names []string
+		for _, fm := range lam.Formals {
+			names = append(names, fm.NameStr)
+		}
+		for _, a := range as.attrs {
+			if !lam.hasFormal(a.Name) {
+				name := lam.Name
+				if name == "" {
+					name = "anonymous lambda"
+				}
+				err := st.Errorf(ErrType, "function '%s' called with unexpected argument '%s'", name, st.SymName(a.Name)).
+					At(lam.Pos).WithTrace(pos, "from call site")
+				err.Suggestions = bestMatches(names, st.SymName(a.Name))
+				st.raise(err)
+			}
+		}
+	}
+}
+
+func (f *LambdaExpr) hasFormal(s Symbol) bool {
+	for i := range f.Formals {
+		if f.Formals[i].Name == s {
+			return true
+		}
+	}
+	return false
+}
+
+func (st *State) forceFormalArg(lam *LambdaExpr, arg Value, pos Pos) *Attrs {
+	if a, ok := arg.(*Attrs); ok {
+		return a
+	}
+	ok := false
+	defer func() {
+		if !ok && pos != NoPos {
+			st.addTrace(pos, "from call site")
+		}
+	}()
+	as := st.ForceAttrs(arg, lam.Pos, "while evaluating the value passed for the lambda argument")
+	ok = true
+	return as
+}
