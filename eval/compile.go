@@ -458,9 +458,9 @@ func (c *compiler) attrSet(a *parser.Attrs, pos Pos) Expr {
 			d.where = inOuter
 		case parser.AttrInheritedFrom:
 			d.e = &exprSelect{
-				e:        &exprVar{up: 0, idx: at.FromIndex, pos: c.pos(a.InheritFrom[at.FromIndex].Start())},
-				path:     []attrName{{sym: d.sym, name: at.Name}},
-				pos:      c.pos(at.Value.Start()),
+				e:    &exprVar{up: 0, idx: at.FromIndex, pos: c.pos(a.InheritFrom[at.FromIndex].Start())},
+				path: []attrName{{sym: d.sym, name: at.Name}},
+				pos:  c.pos(at.Value.Start()),
 			}
 			d.where = inFrom
 		}
@@ -520,9 +520,9 @@ func (c *compiler) let(n parser.Node) Expr {
 			d.where = inOuter
 		case parser.AttrInheritedFrom:
 			d.e = &exprSelect{
-				e:        &exprVar{up: 0, idx: at.FromIndex, pos: c.pos(a.InheritFrom[at.FromIndex].Start())},
-				path:     []attrName{{sym: d.sym, name: at.Name}},
-				pos:      c.pos(at.Value.Start()),
+				e:    &exprVar{up: 0, idx: at.FromIndex, pos: c.pos(a.InheritFrom[at.FromIndex].Start())},
+				path: []attrName{{sym: d.sym, name: at.Name}},
+				pos:  c.pos(at.Value.Start()),
 			}
 			d.where = inFrom
 		}

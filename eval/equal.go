@@ -309,7 +309,6 @@ func (st *State) compare1(v1, v2 Value, pos Pos) bool {
 	return false
 }
 
-
 // EqualCells compares two stored values (list elements, attribute
 // values) with ==, treating the same cell as equal to itself.
 func (st *State) EqualCells(a, b Value, pos Pos, ctx string) bool {

@@ -38,7 +38,7 @@ func (t *Thunk) Evaluated() (Value, bool) {
 type blackholeExpr struct{}
 
 func (blackholeExpr) eval(st *State, env *Env) Value { panic("unreachable: evaluating a black hole") }
-func (blackholeExpr) getPos() Pos                   { return NoPos }
+func (blackholeExpr) getPos() Pos                    { return NoPos }
 
 var theBlackhole Expr = blackholeExpr{}
 

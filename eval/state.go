@@ -431,7 +431,7 @@ type exprNative struct {
 }
 
 func (e *exprNative) eval(st *State, env *Env) Value { return st.force(e.fn(st), NoPos) }
-func (e *exprNative) getPos() Pos                     { return NoPos }
+func (e *exprNative) getPos() Pos                    { return NoPos }
 
 // evalInternal parses and evaluates a «nix-internal» source.
 func (st *State) evalInternal(file, src string) Value {
