@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -126,37 +127,23 @@ func runCheck(s *streams, f *checkFlags, args []string) error {
 	if _, err := flagRules(base); err != nil {
 		return err
 	}
-	configs := &configCache{byDir: map[string]*checker.Config{}}
+	configs := &configCache{byDir: map[string]*checker.Config{}, known: map[string]string{}, loaded: map[string]*checker.Config{}}
 	if f.config != "" {
 		cfg, err := checker.LoadConfig(f.config)
 		if err != nil {
-			return err
+			return &configError{err}
 		}
 		configs.fixed = cfg
 	}
 	if len(args) == 0 {
 		args = []string{"."}
 	}
+	// Walk the arguments, checking files as they are found.
+	pool := startPool(s, f.fix, f.jobs)
 	var jobs []*checkJob
 	failed := false
-	for _, arg := range args {
-		if arg == "-" {
-			jobs = append(jobs, &checkJob{arg: "-"})
-			continue
-		}
-		found, err := collectNixFiles(arg, f.hidden)
-		if err != nil {
-			fmt.Fprintf(s.err, "error: %v\n", err)
-			failed = true
-			continue
-		}
-		for _, p := range found {
-			jobs = append(jobs, &checkJob{arg: p, path: p})
-		}
-	}
-	// Configuration and exclusion per file.
-	kept := jobs[:0]
-	for _, j := range jobs {
+	optsFor := map[*checker.Config]*checker.Options{}
+	add := func(j *checkJob) error {
 		dir := "."
 		if j.path != "" {
 			dir = filepath.Dir(j.path)
@@ -166,24 +153,52 @@ func runCheck(s *streams, f *checkFlags, args []string) error {
 			return err
 		}
 		if j.path != "" && (excludedByFlags(f.exclude, j.path) || cfg != nil && cfg.Excluded(j.path)) {
-			continue
+			return nil
 		}
-		opts := base
-		if cfg != nil {
-			if opts, err = cfg.Apply(base); err != nil {
+		opts, ok := optsFor[cfg]
+		if !ok {
+			opts = base
+			if cfg != nil {
+				if opts, err = cfg.Apply(base); err != nil {
+					return err
+				}
+			}
+			if opts, err = flagRules(opts); err != nil {
 				return err
 			}
+			opts.Format = fixFormatter()
+			optsFor[cfg] = opts
 		}
-		if opts, err = flagRules(opts); err != nil {
-			return err
-		}
-		opts.Format = fixFormatter()
 		j.cfg, j.opts = cfg, opts
-		kept = append(kept, j)
+		jobs = append(jobs, j)
+		pool.submit(j)
+		return nil
 	}
-	jobs = kept
-
-	runJobs(s, jobs, f.fix, f.jobs)
+	var walkErr error
+	for _, arg := range args {
+		if arg == "-" {
+			if walkErr = add(&checkJob{arg: "-"}); walkErr != nil {
+				break
+			}
+			continue
+		}
+		err := walkNixFiles(arg, f.hidden, configs.known, func(p string) error {
+			return add(&checkJob{arg: p, path: p})
+		})
+		if err != nil {
+			var ue *exitCodeError
+			if errors.As(err, &ue) || isConfigError(err) {
+				walkErr = err
+				break
+			}
+			fmt.Fprintf(s.err, "error: %v\n", err)
+			failed = true
+		}
+	}
+	pool.wait()
+	if walkErr != nil {
+		return walkErr
+	}
 
 	var reports []*checker.FileReport
 	total, fixedFiles, fixes := 0, 0, 0
@@ -252,31 +267,42 @@ func pluralES(n int) string {
 	return "es"
 }
 
-// runJobs checks the files with a pool of workers.
-func runJobs(s *streams, jobs []*checkJob, fix bool, workers int) {
+// checkPool checks files with a pool of workers as they are submitted.
+type checkPool struct {
+	s   *streams
+	fix bool
+	ch  chan *checkJob
+	wg  sync.WaitGroup
+}
+
+func startPool(s *streams, fix bool, workers int) *checkPool {
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	ch := make(chan *checkJob)
-	var wg sync.WaitGroup
+	p := &checkPool{s: s, fix: fix, ch: make(chan *checkJob, 64)}
 	for i := 0; i < workers; i++ {
-		wg.Add(1)
+		p.wg.Add(1)
 		go func() {
-			defer wg.Done()
-			for j := range ch {
+			defer p.wg.Done()
+			for j := range p.ch {
 				checkOne(s, j, fix)
 			}
 		}()
 	}
-	for _, j := range jobs {
-		if j.path == "" {
-			checkOne(s, j, fix) // standard input, read here
-			continue
-		}
-		ch <- j
+	return p
+}
+
+func (p *checkPool) submit(j *checkJob) {
+	if j.path == "" {
+		checkOne(p.s, j, p.fix) // standard input, read here
+		return
 	}
-	close(ch)
-	wg.Wait()
+	p.ch <- j
+}
+
+func (p *checkPool) wait() {
+	close(p.ch)
+	p.wg.Wait()
 }
 
 // checkOne checks (and fixes) one file. Panics become errors naming it.
@@ -359,33 +385,70 @@ func writeFileAtomic(path string, data []byte) error {
 	return nil
 }
 
-// collectNixFiles returns arg itself when it is a file, or the *.nix
-// files under it in lexical order, skipping hidden entries unless hidden.
-func collectNixFiles(arg string, hidden bool) ([]string, error) {
+// walkNixFiles calls fn for arg itself when it is a file, or for the
+// *.nix files under it in lexical order, skipping hidden entries unless
+// hidden. It records in known which configuration file each directory
+// walked holds ("" for none), sparing the configuration lookup its stats.
+func walkNixFiles(arg string, hidden bool, known map[string]string, fn func(string) error) error {
 	st, err := os.Stat(arg)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", arg, unwrapPathError(err))
+		return fmt.Errorf("%s: %w", arg, unwrapPathError(err))
 	}
 	if !st.IsDir() {
-		return []string{arg}, nil
+		return fn(arg)
 	}
-	var out []string
-	err = filepath.WalkDir(arg, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return fmt.Errorf("%s: %w", p, unwrapPathError(err))
-		}
-		if p != arg && !hidden && strings.HasPrefix(d.Name(), ".") {
-			if d.IsDir() {
-				return filepath.SkipDir
+	abs, err := filepath.Abs(arg)
+	if err != nil {
+		return fmt.Errorf("%s: %w", arg, err)
+	}
+	return walkDir(arg, abs, hidden, known, fn)
+}
+
+func walkDir(dir, abs string, hidden bool, known map[string]string, fn func(string) error) error {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return fmt.Errorf("%s: %w", dir, unwrapPathError(err))
+	}
+	cfg := ""
+	for _, name := range checker.ConfigNames {
+		for _, e := range entries {
+			if e.Name() == name && !e.IsDir() {
+				cfg = filepath.Join(abs, name)
+				break
 			}
-			return nil
 		}
-		if !d.IsDir() && d.Type().IsRegular() && strings.HasSuffix(d.Name(), ".nix") {
-			out = append(out, p)
+		if cfg != "" {
+			break
 		}
-		return nil
-	})
-	return out, err
+	}
+	known[abs] = cfg
+	for _, e := range entries {
+		name := e.Name()
+		if !hidden && strings.HasPrefix(name, ".") {
+			continue
+		}
+		p := filepath.Join(dir, name)
+		if e.IsDir() {
+			if err := walkDir(p, filepath.Join(abs, name), hidden, known, fn); err != nil {
+				return err
+			}
+			continue
+		}
+		if !strings.HasSuffix(name, ".nix") {
+			continue
+		}
+		if e.Type()&fs.ModeSymlink != 0 {
+			if st, err := os.Stat(p); err != nil || !st.Mode().IsRegular() {
+				continue
+			}
+		} else if !e.Type().IsRegular() {
+			continue
+		}
+		if err := fn(p); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func unwrapPathError(err error) error {
@@ -413,6 +476,22 @@ func excludedByFlags(globs []string, path string) bool {
 type configCache struct {
 	fixed *checker.Config
 	byDir map[string]*checker.Config
+	// known holds, for directories already listed, their configuration
+	// file ("" for none).
+	known map[string]string
+	// loaded holds the configurations read, by file.
+	loaded map[string]*checker.Config
+}
+
+// configError marks errors in configuration files (they stop the run).
+type configError struct{ err error }
+
+func (e *configError) Error() string { return e.err.Error() }
+func (e *configError) Unwrap() error { return e.err }
+
+func isConfigError(err error) bool {
+	var ce *configError
+	return errors.As(err, &ce)
 }
 
 func (c *configCache) get(dir string) (*checker.Config, error) {
@@ -433,25 +512,28 @@ func (c *configCache) lookup(dir string) (*checker.Config, error) {
 		return cfg, nil
 	}
 	var cfg *checker.Config
-	found := false
-	for _, name := range checker.ConfigNames {
-		p := filepath.Join(dir, name)
-		st, err := os.Stat(p)
-		if err != nil || st.IsDir() {
-			continue
-		}
-		if cfg, err = checker.LoadConfig(p); err != nil {
-			return nil, err
-		}
-		found = true
-		break
-	}
-	if !found {
-		if parent := filepath.Dir(dir); parent != dir {
-			var err error
-			if cfg, err = c.lookup(parent); err != nil {
-				return nil, err
+	path, listed := c.known[dir]
+	if !listed {
+		for _, name := range checker.ConfigNames {
+			p := filepath.Join(dir, name)
+			if st, err := os.Stat(p); err == nil && !st.IsDir() {
+				path = p
+				break
 			}
+		}
+	}
+	if path != "" {
+		if cfg = c.loaded[path]; cfg == nil {
+			var err error
+			if cfg, err = checker.LoadConfig(path); err != nil {
+				return nil, &configError{err}
+			}
+			c.loaded[path] = cfg
+		}
+	} else if parent := filepath.Dir(dir); parent != dir {
+		var err error
+		if cfg, err = c.lookup(parent); err != nil {
+			return nil, err
 		}
 	}
 	c.byDir[dir] = cfg
