@@ -25,6 +25,8 @@ type converter struct {
 	cuts           int // interpolations cut by a disabled region
 	interpDepth    int // nesting of interpolations being converted
 	scratch        []ptrivium
+	sigs           []parser.Element // backing store for sig results
+	ws             *workspace       // pooled memory, or nil
 }
 
 func newConverter(t *parser.Tree, strict bool) *converter {
@@ -116,26 +118,32 @@ func (c *converter) finish(a *ann, end int) {
 }
 
 func (c *converter) leaf(tk parser.Token, kind tokKind) *leaf {
-	l := &leaf{kind: kind, text: tk.Text()}
+	var l *leaf
+	if c.ws != nil {
+		l = c.ws.leaves.new()
+	} else {
+		l = &leaf{}
+	}
+	l.kind, l.text = kind, tk.Text()
 	l.ann = c.begin(tk.Start())
 	c.finish(&l.ann, tk.End())
 	return l
 }
 
 // sig returns the significant children of n: tokens other than trivia and
-// EOF, and nodes.
-func sig(n parser.Node) []parser.Element {
-	var out []parser.Element
+// EOF, and nodes. The result stays valid for the whole conversion.
+func (c *converter) sig(n parser.Node) []parser.Element {
+	start := len(c.sigs)
 	n.Elements(func(e parser.Element) bool {
 		if e.Token.Valid() {
 			if k := e.Token.Kind(); k.IsTrivia() || k == parser.TokEOF {
 				return true
 			}
 		}
-		out = append(out, e)
+		c.sigs = append(c.sigs, e)
 		return true
 	})
-	return out
+	return c.sigs[start:len(c.sigs):len(c.sigs)]
 }
 
 // convError reports a tree shape the converter does not expect; it means
@@ -192,7 +200,7 @@ func (c *converter) expr(n parser.Node) expr {
 	case parser.NodeLambda:
 		return c.lambda(n)
 	case parser.NodeAssert, parser.NodeWith:
-		k := sig(n)
+		k := c.sig(n)
 		if len(k) != 4 {
 			c.fail(n, "shape")
 		}
@@ -205,7 +213,7 @@ func (c *converter) expr(n parser.Node) expr {
 		}
 		return &withExpr{kw: kw, env: e1, semi: semi, body: e2}
 	case parser.NodeIf:
-		k := sig(n)
+		k := c.sig(n)
 		if len(k) != 6 {
 			c.fail(n, "shape")
 		}
@@ -224,7 +232,7 @@ func (c *converter) expr(n parser.Node) expr {
 	case parser.NodeSelect:
 		return c.selection(n)
 	case parser.NodeHasAttr:
-		k := sig(n)
+		k := c.sig(n)
 		if len(k) != 3 {
 			c.fail(n, "shape")
 		}
@@ -232,7 +240,7 @@ func (c *converter) expr(n parser.Node) expr {
 		q := c.leaf(k[1].Token, tkOp)
 		return &memberCheck{e: e, q: q, sels: c.attrPath(k[2].Node, nil)}
 	case parser.NodeUnary:
-		k := sig(n)
+		k := c.sig(n)
 		if len(k) != 2 {
 			c.fail(n, "shape")
 		}
@@ -319,7 +327,7 @@ func (c *converter) binary(n parser.Node) expr {
 }
 
 func (c *converter) paren(n parser.Node) *paren {
-	k := sig(n)
+	k := c.sig(n)
 	if len(k) != 3 {
 		c.fail(n, "shape")
 	}
@@ -337,7 +345,7 @@ func (c *converter) commentItem(items []item) []item {
 }
 
 func (c *converter) list(n parser.Node) *listTerm {
-	k := sig(n)
+	k := c.sig(n)
 	l := &listTerm{open: c.leaf(k[0].Token, tkOther)}
 	for _, e := range k[1 : len(k)-1] {
 		if !e.Node.Valid() {
@@ -360,7 +368,7 @@ func (c *converter) list(n parser.Node) *listTerm {
 }
 
 func (c *converter) set(n parser.Node) *setTerm {
-	k := sig(n)
+	k := c.sig(n)
 	s := &setTerm{}
 	i := 0
 	if k[0].Token.Kind() != parser.TokLBrace {
@@ -374,7 +382,7 @@ func (c *converter) set(n parser.Node) *setTerm {
 }
 
 func (c *converter) let(n parser.Node) *letExpr {
-	k := sig(n)
+	k := c.sig(n)
 	x := &letExpr{kw: c.leaf(k[0].Token, tkOther)}
 	x.items = c.binders(n, k[1:len(k)-2])
 	x.in = c.leaf(k[len(k)-2].Token, tkOther)
@@ -402,7 +410,7 @@ func (c *converter) binders(n parser.Node, k []parser.Element) []item {
 }
 
 func (c *converter) assignment(n parser.Node) *assignment {
-	k := sig(n)
+	k := c.sig(n)
 	if len(k) != 4 {
 		c.fail(n, "shape")
 	}
@@ -414,7 +422,7 @@ func (c *converter) assignment(n parser.Node) *assignment {
 }
 
 func (c *converter) inherit(n parser.Node) *inheritB {
-	k := sig(n)
+	k := c.sig(n)
 	x := &inheritB{kw: c.leaf(k[0].Token, tkOther)}
 	for _, e := range k[1 : len(k)-1] {
 		switch {
@@ -479,7 +487,7 @@ func cursedOr(n parser.Node) bool {
 }
 
 func (c *converter) selection(n parser.Node) expr {
-	k := sig(n)
+	k := c.sig(n)
 	if len(k) != 3 && len(k) != 5 {
 		c.fail(n, "shape")
 	}
@@ -500,7 +508,7 @@ func (c *converter) selection(n parser.Node) expr {
 }
 
 func (c *converter) lambda(n parser.Node) *abstraction {
-	k := sig(n)
+	k := c.sig(n)
 	var p param
 	i := 0
 	switch {
@@ -525,12 +533,12 @@ func (c *converter) paramOf(n parser.Node) param {
 	case parser.NodeParamName:
 		return &idParam{name: c.leaf(firstTok(n), tkIdent)}
 	case parser.NodePattern:
-		k := sig(n)
+		k := c.sig(n)
 		p := &setParam{open: c.leaf(k[0].Token, tkOther)}
 		for _, e := range k[1 : len(k)-1] {
 			switch {
 			case e.Node.Valid():
-				fk := sig(e.Node)
+				fk := c.sig(e.Node)
 				a := &paramAttr{name: c.leaf(firstTok(fk[0].Node), tkIdent)}
 				if len(fk) == 3 {
 					a.q = c.leaf(fk[1].Token, tkOther)
@@ -559,7 +567,7 @@ func (c *converter) paramOf(n parser.Node) param {
 // Its inside is isolated from the surrounding trivia: comments after ${
 // lead the expression, and those before } stay with it.
 func (c *converter) interpolation(n parser.Node) *whole {
-	k := sig(n)
+	k := c.sig(n)
 	if len(k) != 3 {
 		c.fail(n, "shape")
 	}

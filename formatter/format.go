@@ -116,13 +116,19 @@ func formatParsed(t *parser.Tree, opts Options) (out []byte, err error) {
 			err = fmt.Errorf("%w: %s: %v\n%s", ErrInternal, opts.Filename, r, debug.Stack())
 		}
 	}()
+	ws := getWorkspace()
 	c := newConverter(t, opts.Strict)
+	c.ws = ws
+	c.sigs = ws.sigs[:0]
 	w := c.file()
-	return render(w, opts), nil
+	ws.sigs = c.sigs[:0]
+	out = render(w, opts, len(t.Src), ws)
+	putWorkspace(ws)
+	return out, nil
 }
 
 // render lays out a converted file.
-func render(w *whole, opts Options) []byte {
+func render(w *whole, opts Options, sizeHint int, ws *workspace) []byte {
 	// Blank lines at the start of the file are dropped before the layout
 	// so they cannot influence it.
 	e := mapFirst(w.e, func(a *ann) {
@@ -133,9 +139,13 @@ func render(w *whole, opts Options) []byte {
 		a.pre = a.pre[i:]
 	})
 	p := &printer{}
+	p.b.ar = &ws.ar
+	p.b.buf = ws.buf[:0]
 	p.whole(&whole{e: e, trivia: w.trivia})
-	d := fixup(removeDisabled(p.b.out))
-	return layoutDoc(d, opts.Width, opts.Indent)
+	ws.buf = p.b.buf[:0]
+	ws.fx.ar = &ws.ar
+	d := ws.fx.fixup(removeDisabled(p.b.buf))
+	return layoutDoc(d, opts.Width, opts.Indent, sizeHint, ws)
 }
 
 // verify checks that out parses to the same syntax as the tree it was

@@ -1,6 +1,7 @@
 package formatter
 
 import (
+	"bytes"
 	"strings"
 )
 
@@ -27,34 +28,51 @@ type cframe struct {
 // being walked, the way a list with a group's contents spliced in front is
 // walked.
 type cursor struct {
-	buf   [6]cframe
-	stack []cframe
+	fr    [8]cframe
+	extra []cframe // frames beyond len(fr)
+	n     int
 	r     *rest
 }
 
 func (c *cursor) init(d []elem, r *rest) {
-	c.stack = c.buf[:0]
-	if len(d) > 0 {
-		c.stack = append(c.stack, cframe{d: d})
-	}
+	c.n = 0
 	c.r = r
+	if len(d) > 0 {
+		c.push(d)
+	}
+}
+
+func (c *cursor) top() *cframe {
+	if c.n <= len(c.fr) {
+		return &c.fr[c.n-1]
+	}
+	return &c.extra[c.n-1-len(c.fr)]
+}
+
+func (c *cursor) push(d []elem) {
+	if c.n < len(c.fr) {
+		c.fr[c.n] = cframe{d: d}
+	} else {
+		c.extra = append(c.extra[:c.n-len(c.fr)], cframe{d: d})
+	}
+	c.n++
 }
 
 func (c *cursor) normalize() bool {
 	for {
-		if n := len(c.stack); n > 0 {
-			top := &c.stack[n-1]
+		if c.n > 0 {
+			top := c.top()
 			if top.i < len(top.d) {
 				return true
 			}
-			c.stack = c.stack[:n-1]
+			c.n--
 			continue
 		}
 		if c.r == nil {
 			return false
 		}
 		if len(c.r.d) > 0 {
-			c.stack = append(c.stack, cframe{d: c.r.d})
+			c.push(c.r.d)
 		}
 		c.r = c.r.next
 	}
@@ -64,7 +82,7 @@ func (c *cursor) next() *elem {
 	if !c.normalize() {
 		return nil
 	}
-	top := &c.stack[len(c.stack)-1]
+	top := c.top()
 	e := &top.d[top.i]
 	top.i++
 	return e
@@ -74,19 +92,25 @@ func (c *cursor) peek() *elem {
 	if !c.normalize() {
 		return nil
 	}
-	top := &c.stack[len(c.stack)-1]
+	top := c.top()
 	return &top.d[top.i]
 }
 
 func (c *cursor) enter(kids []elem) {
 	if len(kids) > 0 {
-		c.stack = append(c.stack, cframe{d: kids})
+		c.push(kids)
 	}
 }
 
 func (c *cursor) clone(dst *cursor) {
-	dst.stack = append(dst.buf[:0], c.stack...)
+	dst.fr = c.fr
+	dst.n = c.n
 	dst.r = c.r
+	if c.n > len(c.fr) {
+		dst.extra = append([]cframe(nil), c.extra[:c.n-len(c.fr)]...)
+	} else {
+		dst.extra = nil
+	}
 }
 
 // nextSpacing merges the spacing e with the spacings directly after it.
@@ -105,7 +129,8 @@ func (c *cursor) nextSpacing(e *elem) elem {
 type indentLevel struct{ ci, nl int }
 
 type layouter struct {
-	tw, iw   int
+	tw, iw        int
+	indentScratch []indentLevel
 	cc       int // column on the current line, indentation not included
 	indents  []indentLevel
 	suppress bool // inside a disabled region: compute, but print nothing
@@ -319,10 +344,12 @@ func (l *layouter) putNL(n int) {
 	}
 }
 
-// putText prints a text at nesting nl and offset off, indenting it when it
-// starts a line. Nesting deeper than the current line's adds one level of
-// indentation only for the first text of a line.
-func (l *layouter) putText(withIndent bool, nl, off int, t string, w int) {
+// putPrefix starts printing a text of width w at nesting nl and offset
+// off: it updates the indentation state and the column, and prints the
+// indentation when the text starts a line. Nesting deeper than the
+// current line's adds one level of indentation only for the first text of
+// a line. It reports whether the text itself is to be printed.
+func (l *layouter) putPrefix(withIndent bool, nl, off, w int) bool {
 	for {
 		top := l.top()
 		if nl > top.nl {
@@ -340,23 +367,25 @@ func (l *layouter) putText(withIndent bool, nl, off int, t string, w int) {
 		break
 	}
 	cc := l.cc
-	if withIndent {
-		l.cc = cc + w
-	} else {
-		l.cc = cc + w
-		if l.cc < 1 {
-			l.cc = 1
-		}
+	l.cc = cc + w
+	if !withIndent && l.cc < 1 {
+		l.cc = 1
 	}
 	if l.suppress {
-		return
+		return false
 	}
 	if cc == 0 && withIndent {
 		for n := l.top().ci + off; n > 0; n-- {
 			l.out = append(l.out, ' ')
 		}
 	}
-	l.out = append(l.out, t...)
+	return true
+}
+
+func (l *layouter) putText(withIndent bool, nl, off int, t string, w int) {
+	if l.putPrefix(withIndent, nl, off, w) {
+		l.out = append(l.out, t...)
+	}
 }
 
 // put prints text without regard to indentation.
@@ -430,13 +459,13 @@ func (l *layouter) goOne(x *elem, xs []elem, r *rest) {
 		}
 	case eGroup:
 		rr := &rest{d: xs, next: r}
-		if l.goGroup(x.kids, rr) {
+		if l.goGroup(x.kids, nil, rr) {
 			return
 		}
-		if x.gann != gTransparent {
-			pgs := priorityGroups(x.kids)
-			for i := len(pgs) - 1; i >= 0; i-- {
-				if l.goPriorityGroup(pgs[i], rr) {
+		if x.gann != gTransparent && hasPriority(x.kids) {
+			segs := prioritySegments(x.kids, nil)
+			for i := len(segs) - 1; i >= 0; i-- {
+				if segs[i].prio && l.goPriorityGroup(segs, i, rr) {
 					return
 				}
 			}
@@ -445,47 +474,56 @@ func (l *layouter) goOne(x *elem, xs []elem, r *rest) {
 	}
 }
 
-// goGroup prints grp on the current line if it fits, and reports whether
-// it did; otherwise nothing changes.
-func (l *layouter) goGroup(grp []elem, r *rest) bool {
-	if len(grp) == 0 {
+// goGroup prints a group's elements (head followed by the chain tail) on
+// the current line if they fit, and reports whether they did; otherwise
+// nothing changes. r is what follows the group.
+func (l *layouter) goGroup(head []elem, tail *rest, r *rest) bool {
+	var c cursor
+	c.init(head, tail)
+	first := c.peek()
+	if first == nil {
 		return true
 	}
 	var fl cursor
 	fl.init(nil, r)
 	restWidth := firstLineWidth(&fl)
-	grow := func(lineNL int) int {
-		if nextIndentOf(nil, r) > lineNL {
-			return l.iw
-		}
-		return 0
-	}
-	var c cursor
+	var nx cursor
+	nx.init(nil, r)
+	nextNL, _ := nextIndent(&nx)
 	if l.cc == 0 {
 		// At the start of a line, leading spacing is dropped.
+		var ni cursor
+		ni.init(head, tail)
+		nl, off := nextIndent(&ni)
 		switch {
-		case grp[0].kind == eSpacing:
-			c.init(grp[1:], nil)
-		case grp[0].kind == eGroup && len(grp[0].kids) > 0 && grp[0].kids[0].kind == eSpacing:
-			c.init(grp[1:], nil)
-			c.enter(grp[0].kids[1:])
-		default:
-			c.init(grp, nil)
+		case first.kind == eSpacing:
+			c.next()
+		case first.kind == eGroup && len(first.kids) > 0 && first.kids[0].kind == eSpacing:
+			c.next()
+			c.enter(first.kids[1:])
 		}
-		nl, off := func() (int, int) { var n cursor; n.init(grp, nil); return nextIndent(&n) }()
 		lineNL := l.top().nl
 		if nl > lineNL {
 			lineNL += l.iw
 		}
-		w, ok := l.fits(grow(lineNL), l.tw-restWidth, &c)
+		grow := 0
+		if nextNL > lineNL {
+			grow = l.iw
+		}
+		w, ok := l.fits(grow, l.tw-restWidth, &c)
 		if !ok {
 			return false
 		}
-		l.putText(true, nl, off, string(l.scratch), w)
+		if l.putPrefix(true, nl, off, w) {
+			l.out = append(l.out, l.scratch...)
+		}
 		return true
 	}
-	c.init(grp, nil)
-	w, ok := l.fits(grow(l.top().nl)-l.cc, l.tw-l.cc-restWidth, &c)
+	grow := 0
+	if nextNL > l.top().nl {
+		grow = l.iw
+	}
+	w, ok := l.fits(grow-l.cc, l.tw-l.cc-restWidth, &c)
 	if !ok {
 		return false
 	}
@@ -496,75 +534,78 @@ func (l *layouter) goGroup(grp []elem, r *rest) bool {
 	return true
 }
 
-type prioSplit struct{ pre, prio, post []elem }
-
-// priorityGroups lists, for each priority group among d's elements (looking
-// through transparent groups), what comes before it, it, and what comes
-// after.
-func priorityGroups(d []elem) []prioSplit {
-	type seg struct {
-		prio bool
-		d    []elem
-	}
-	var segs []seg
-	hasPrio := false
-	var walk func(d []elem)
-	walk = func(d []elem) {
-		for i := range d {
-			e := &d[i]
-			if e.kind == eGroup && e.gann == gPriority {
-				segs = append(segs, seg{true, e.kids})
-				hasPrio = true
-				continue
-			}
-			if e.kind == eGroup && e.gann == gTransparent {
-				walk(e.kids)
-				continue
-			}
-			if n := len(segs); n > 0 && !segs[n-1].prio {
-				segs[n-1].d = append(segs[n-1].d, *e)
-			} else {
-				segs = append(segs, seg{false, []elem{*e}})
-			}
-		}
-	}
-	walk(d)
-	if !hasPrio {
-		return nil
-	}
-	var out []prioSplit
-	for i, s := range segs {
-		if !s.prio {
-			continue
-		}
-		var pre, post []elem
-		for _, p := range segs[:i] {
-			pre = append(pre, p.d...)
-		}
-		for _, p := range segs[i+1:] {
-			post = append(post, p.d...)
-		}
-		out = append(out, prioSplit{pre: pre, prio: s.d, post: post})
-	}
-	return out
+type seg struct {
+	prio bool
+	d    []elem
 }
 
-// goPriorityGroup tries to print pre compact, the priority group expanded
-// and post compact.
-func (l *layouter) goPriorityGroup(p prioSplit, r *rest) bool {
+// prioritySegments splits d into runs of ordinary elements and priority
+// groups, looking through transparent groups.
+func prioritySegments(d []elem, segs []seg) []seg {
+	start := 0
+	for i := range d {
+		e := &d[i]
+		if e.kind != eGroup || e.gann == gRegular {
+			continue
+		}
+		if i > start {
+			segs = append(segs, seg{false, d[start:i]})
+		}
+		if e.gann == gPriority {
+			segs = append(segs, seg{true, e.kids})
+		} else {
+			segs = prioritySegments(e.kids, segs)
+		}
+		start = i + 1
+	}
+	if start < len(d) {
+		segs = append(segs, seg{false, d[start:]})
+	}
+	return segs
+}
+
+func hasPriority(d []elem) bool {
+	for i := range d {
+		if d[i].kind == eGroup && (d[i].gann == gPriority || d[i].gann == gTransparent && hasPriority(d[i].kids)) {
+			return true
+		}
+	}
+	return false
+}
+
+// chainOf links the segments' element lists, ending in end.
+func chainOf(segs []seg, end *rest) *rest {
+	for i := len(segs) - 1; i >= 0; i-- {
+		end = &rest{d: segs[i].d, next: end}
+	}
+	return end
+}
+
+// goPriorityGroup tries to print what precedes the priority group segs[i]
+// compact, the priority group expanded, and what follows it compact.
+func (l *layouter) goPriorityGroup(segs []seg, i int, r *rest) bool {
 	savedCC, savedSup, savedLen := l.cc, l.suppress, len(l.out)
-	savedIndents := append([]indentLevel(nil), l.indents...)
+	mark := len(l.indentScratch)
+	l.indentScratch = append(l.indentScratch, l.indents...)
+	savedIndents := l.indentScratch[mark:]
+	defer func() { l.indentScratch = l.indentScratch[:mark] }()
 	restore := func() {
 		l.cc, l.suppress = savedCC, savedSup
 		l.out = l.out[:savedLen]
 		l.indents = append(l.indents[:0], savedIndents...)
 	}
-	if !l.goGroup(p.pre, &rest{d: p.prio, next: &rest{d: p.post, next: r}}) {
+	prio := segs[i].d
+	post := segs[i+1:]
+	if !l.goGroup(nil, chainOf(segs[:i], nil), &rest{d: prio, next: chainOf(post, r)}) {
 		restore()
 		return false
 	}
-	l.goList(p.prio, &rest{d: unexpandShallow(p.post), next: r})
-	if !l.goGroup(p.post, r) {
+	var flat []elem
+	for _, p := range post {
+		flat = unexpandShallow(flat, p.d)
+	}
+	l.goList(prio, &rest{d: flat, next: r})
+	if !l.goGroup(nil, chainOf(post, nil), r) {
 		restore()
 		return false
 	}
@@ -640,16 +681,17 @@ func endsWithEOFRegion(d []elem) bool {
 }
 
 // layoutDoc renders a fixed-up document.
-func layoutDoc(d []elem, width, indent int) []byte {
-	l := &layouter{tw: width, iw: indent, indents: []indentLevel{{0, 0}}}
-	l.out = make([]byte, 0, 4096)
+func layoutDoc(d []elem, width, indent, sizeHint int, ws *workspace) []byte {
+	l := &layouter{tw: width, iw: indent, indents: append(ws.indents[:0], indentLevel{0, 0}),
+		scratch: ws.scratch[:0], indentScratch: nil}
+	l.out = make([]byte, 0, sizeHint+sizeHint/4+64)
 	top := []elem{{kind: eGroup, gann: gRegular, kids: d}}
 	l.goList(top, nil)
+	ws.indents, ws.scratch = l.indents[:0], l.scratch[:0]
 	out := l.out
 	if endsWithEOFRegion(d) {
-		s := strings.TrimLeftFunc(string(out), isSpace)
-		return []byte(s)
+		return bytes.TrimLeftFunc(out, isSpace)
 	}
-	s := trimSpace(string(out))
-	return append([]byte(s), '\n')
+	out = bytes.TrimFunc(out, isSpace)
+	return append(out, '\n')
 }

@@ -129,10 +129,57 @@ func spElem(s spacing) elem    { return elem{kind: eSpacing, sp: s} }
 func nlElem(n int32) elem      { return elem{kind: eSpacing, sp: spNewlines, n: n} }
 func spacingEq(a, b elem) bool { return a.sp == b.sp && (a.sp != spNewlines || a.n == b.n) }
 
+// arena hands out element slices from large chunks, so that a document's
+// many small groups cost few allocations. Its chunks are reused by the
+// next document (see workspace).
+type arena struct {
+	chunks [][]elem
+	cur    int // chunk being filled
+	used   int // elements used in chunks[cur]
+}
+
+const arenaChunk = 1 << 13
+
+func (a *arena) reset() { a.cur, a.used = 0, 0 }
+
+// size returns the number of elements the arena holds.
+func (a *arena) size() int {
+	n := 0
+	for _, c := range a.chunks {
+		n += len(c)
+	}
+	return n
+}
+
+// copyOf returns a copy of src with its own storage (cap == len).
+func (a *arena) copyOf(src []elem) []elem {
+	n := len(src)
+	if n == 0 {
+		return nil
+	}
+	for a.cur < len(a.chunks) {
+		if c := a.chunks[a.cur]; len(c)-a.used >= n {
+			out := c[a.used : a.used+n : a.used+n]
+			a.used += n
+			copy(out, src)
+			return out
+		}
+		a.cur++
+		a.used = 0
+	}
+	a.chunks = append(a.chunks, make([]elem, max(arenaChunk, n)))
+	out := a.chunks[a.cur][:n:n]
+	a.used = n
+	copy(out, src)
+	return out
+}
+
 // builder accumulates a document. Nesting and offsets apply to the texts
-// added while they are in effect.
+// added while they are in effect. Elements of open groups live on a
+// scratch stack; a finished group's elements move to the arena.
 type builder struct {
-	out  []elem
+	buf  []elem
+	ar   *arena
 	nest int32
 	off  int32
 }
@@ -141,7 +188,7 @@ func (b *builder) textAnn(s string, a textAnn) {
 	if s == "" {
 		return
 	}
-	b.out = append(b.out, elem{kind: eText, tann: a, nest: b.nest, off: b.off, width: int32(textWidth(s)), text: s})
+	b.buf = append(b.buf, elem{kind: eText, tann: a, nest: b.nest, off: b.off, width: int32(textWidth(s)), text: s})
 }
 
 func (b *builder) text(s string)            { b.textAnn(s, taRegular) }
@@ -151,10 +198,10 @@ func (b *builder) trailing(s string)        { b.textAnn(s, taTrailing) }
 
 // raw adds a text that is kept even when empty.
 func (b *builder) raw(s string, a textAnn) {
-	b.out = append(b.out, elem{kind: eText, tann: a, nest: b.nest, off: b.off, width: int32(textWidth(s)), text: s})
+	b.buf = append(b.buf, elem{kind: eText, tann: a, nest: b.nest, off: b.off, width: int32(textWidth(s)), text: s})
 }
 
-func (b *builder) sp(s spacing) { b.out = append(b.out, spElem(s)) }
+func (b *builder) sp(s spacing) { b.buf = append(b.buf, spElem(s)) }
 
 func (b *builder) softline_()   { b.sp(spSoftbreak) }
 func (b *builder) line_()       { b.sp(spBreak) }
@@ -163,25 +210,23 @@ func (b *builder) line()        { b.sp(spSpace) }
 func (b *builder) hardspace()   { b.sp(spHardspace) }
 func (b *builder) hardline()    { b.sp(spHardline) }
 func (b *builder) emptyline()   { b.sp(spEmptyline) }
-func (b *builder) newline()     { b.out = append(b.out, nlElem(1)) }
-func (b *builder) add(d []elem) { b.out = append(b.out, d...) }
+func (b *builder) newline()     { b.buf = append(b.buf, nlElem(1)) }
+func (b *builder) add(d []elem) { b.buf = append(b.buf, d...) }
 
 // group adds a group holding what f adds.
 func (b *builder) group(a groupAnn, f func()) {
-	saved := b.out
-	b.out = nil
+	mark := len(b.buf)
 	f()
-	kids := b.out
-	b.out = append(saved, elem{kind: eGroup, gann: a, kids: kids})
+	kids := b.ar.copyOf(b.buf[mark:])
+	b.buf = append(b.buf[:mark], elem{kind: eGroup, gann: a, kids: kids})
 }
 
 // capture returns what f adds, without adding it.
 func (b *builder) capture(f func()) []elem {
-	saved := b.out
-	b.out = nil
+	mark := len(b.buf)
 	f()
-	d := b.out
-	b.out = saved
+	d := b.ar.copyOf(b.buf[mark:])
+	b.buf = b.buf[:mark]
 	return d
 }
 
@@ -264,10 +309,9 @@ func unexpandInto(out *[]elem, d []elem, limit *int) bool {
 	return true
 }
 
-// unexpandShallow is unexpandSpacing without recursion into groups and
-// without failing.
-func unexpandShallow(d []elem) []elem {
-	out := make([]elem, 0, len(d))
+// unexpandShallow appends d to out, with soft spacings made compact (no
+// recursion into groups).
+func unexpandShallow(out, d []elem) []elem {
 	for _, e := range d {
 		if e.kind == eSpacing {
 			switch e.sp {
@@ -288,21 +332,21 @@ func unexpandShallow(d []elem) []elem {
 // out of them (so a comment's line break does not expand its group),
 // empty groups vanish and a group holding only a group of the same kind
 // is dissolved.
-func fixup(d []elem) []elem {
-	f := fixer{}
-	f.run(d)
-	return f.out
-}
 
+// fixer keeps scratch stacks shared by the nested runs of fixup: a run
+// uses the parts above the marks it starts with.
 type fixer struct {
+	ar    *arena
 	out   []elem
-	front []elem // elements to process before the rest of the input (a stack: last is next)
+	front []elem // elements to process before the rest of the input (last is next)
+	text  []byte
 }
 
-func (f *fixer) run(in []elem) {
+func (f *fixer) fixup(in []elem) []elem {
+	outMark, frontMark := len(f.out), len(f.front)
 	i := 0
 	next := func() (elem, bool) {
-		if n := len(f.front); n > 0 {
+		if n := len(f.front); n > frontMark {
 			e := f.front[n-1]
 			f.front = f.front[:n-1]
 			return e, true
@@ -314,7 +358,7 @@ func (f *fixer) run(in []elem) {
 		return elem{}, false
 	}
 	peek := func() *elem {
-		if n := len(f.front); n > 0 {
+		if n := len(f.front); n > frontMark {
 			return &f.front[n-1]
 		}
 		if i < len(in) {
@@ -322,7 +366,8 @@ func (f *fixer) run(in []elem) {
 		}
 		return nil
 	}
-	unshift := func(es ...elem) {
+	// unshift puts es (in order) in front of the remaining input.
+	unshift := func(es []elem) {
 		for j := len(es) - 1; j >= 0; j-- {
 			f.front = append(f.front, es[j])
 		}
@@ -330,62 +375,69 @@ func (f *fixer) run(in []elem) {
 	for {
 		x, ok := next()
 		if !ok {
-			return
+			break
 		}
 		y := peek()
 		switch {
 		case x.kind == eSpacing && y != nil && y.kind == eSpacing:
 			m := mergeSpacing(x, *y)
 			next()
-			unshift(m)
+			f.front = append(f.front, m)
 		case x.kind == eText && y != nil && y.kind == eText && y.tann == x.tann:
-			x.text += y.text
-			x.width += y.width
-			next()
-			unshift(x)
+			f.text = append(f.text[:0], x.text...)
+			for y != nil && y.kind == eText && y.tann == x.tann {
+				f.text = append(f.text, y.text...)
+				x.width += y.width
+				next()
+				y = peek()
+			}
+			x.text = string(f.text)
+			f.front = append(f.front, x)
 		case x.kind == eSpacing && x.sp == spHardspace && y != nil && y.kind == eGroup:
 			g, _ := next()
 			kids := make([]elem, 0, len(g.kids)+1)
 			kids = append(kids, x)
 			kids = append(kids, g.kids...)
 			g.kids = kids
-			unshift(g)
+			f.front = append(f.front, g)
 		case x.kind == eSpacing && y != nil && y.kind == eGroup:
 			g, _ := next()
-			pre, body, post := splitGroup(g)
+			pre, body, post := f.splitGroup(g)
 			if len(body) == 0 {
-				rest := make([]elem, 0, 1+len(pre)+len(post))
-				rest = append(rest, x)
-				rest = append(rest, pre...)
-				rest = append(rest, post...)
-				unshift(rest...)
+				unshift(post)
+				unshift(pre)
+				f.front = append(f.front, x)
 				continue
 			}
 			head := make([]elem, 0, 1+len(pre))
 			head = append(head, x)
 			head = append(head, pre...)
-			f.out = append(f.out, fixup(head)...)
+			f.out = append(f.out, f.fixup(head)...)
 			f.out = append(f.out, elem{kind: eGroup, gann: g.gann, kids: body})
-			unshift(post...)
+			unshift(post)
 		case x.kind == eGroup:
-			pre, body, post := splitGroup(x)
+			pre, body, post := f.splitGroup(x)
 			if len(body) == 0 {
-				unshift(append(pre, post...)...)
+				unshift(post)
+				unshift(pre)
 				continue
 			}
-			f.out = append(f.out, fixup(pre)...)
+			f.out = append(f.out, f.fixup(pre)...)
 			f.out = append(f.out, elem{kind: eGroup, gann: x.gann, kids: body})
-			unshift(post...)
+			unshift(post)
 		default:
 			f.out = append(f.out, x)
 		}
 	}
+	res := f.ar.copyOf(f.out[outMark:])
+	f.out = f.out[:outMark]
+	return res
 }
 
 // splitGroup fixes a group's contents and splits off the hard spacings and
 // comments at its start and the hard spacings at its end.
-func splitGroup(g elem) (pre, body, post []elem) {
-	inner := fixup(g.kids)
+func (f *fixer) splitGroup(g elem) (pre, body, post []elem) {
+	inner := f.fixup(g.kids)
 	k := 0
 	for k < len(inner) && (isHardSpacing(&inner[k]) || isCommentElem(&inner[k]) || isVerbatimElem(&inner[k])) {
 		k++
