@@ -29,9 +29,14 @@ type converter struct {
 	ws             *workspace       // pooled memory, or nil
 }
 
-func newConverter(t *parser.Tree, strict bool) *converter {
-	c := &converter{t: t, src: t.Src, strict: strict, pendingDisable: -1}
-	c.lineStarts = make([]int, 1, len(t.Src)/30+1)
+func newConverter(t *parser.Tree, strict bool, ws *workspace) *converter {
+	c := &converter{t: t, src: t.Src, strict: strict, pendingDisable: -1, ws: ws}
+	if ws != nil {
+		c.lineStarts = append(ws.lines[:0], 0)
+		c.sigs = ws.sigs[:0]
+	} else {
+		c.lineStarts = make([]int, 1, len(t.Src)/30+1)
+	}
 	for i := 0; i < len(t.Src); i++ {
 		if t.Src[i] == '\n' {
 			c.lineStarts = append(c.lineStarts, i+1)
@@ -440,22 +445,21 @@ func (c *converter) inherit(n parser.Node) *inheritB {
 
 // attrPath converts a.b."c".${d}; dot, when given, precedes the first name.
 func (c *converter) attrPath(n parser.Node, dot *leaf) []*selector {
-	var out []*selector
-	n.Elements(func(e parser.Element) bool {
+	k := c.sig(n)
+	out := make([]*selector, 0, (len(k)+1)/2)
+	sels := make([]selector, 0, (len(k)+1)/2)
+	for _, e := range k {
 		if e.Token.Valid() {
-			switch e.Token.Kind() {
-			case parser.TokDot:
-				dot = c.leaf(e.Token, tkOther)
-			case parser.TokWhitespace, parser.TokComment:
-			default:
+			if e.Token.Kind() != parser.TokDot {
 				c.fail(n, "token")
 			}
-			return true
+			dot = c.leaf(e.Token, tkOther)
+			continue
 		}
-		out = append(out, &selector{dot: dot, sel: c.simpleSel(e.Node)})
+		sels = append(sels, selector{dot: dot, sel: c.simpleSel(e.Node)})
+		out = append(out, &sels[len(sels)-1])
 		dot = nil
-		return true
-	})
+	}
 	return out
 }
 

@@ -117,11 +117,9 @@ func formatParsed(t *parser.Tree, opts Options) (out []byte, err error) {
 		}
 	}()
 	ws := getWorkspace()
-	c := newConverter(t, opts.Strict)
-	c.ws = ws
-	c.sigs = ws.sigs[:0]
+	c := newConverter(t, opts.Strict, ws)
 	w := c.file()
-	ws.sigs = c.sigs[:0]
+	ws.sigs, ws.lines = c.sigs[:0], c.lineStarts[:0]
 	out = render(w, opts, len(t.Src), ws)
 	putWorkspace(ws)
 	return out, nil
@@ -184,7 +182,7 @@ func convertOnly(t *parser.Tree, opts Options) (w *whole, err error) {
 			err = fmt.Errorf("%w: %s: %v", ErrInternal, opts.Filename, r)
 		}
 	}()
-	return newConverter(t, opts.Strict).file(), nil
+	return newConverter(t, opts.Strict, nil).file(), nil
 }
 
 // SameSyntax reports whether two sources parse to the same syntax tree

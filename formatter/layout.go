@@ -128,14 +128,35 @@ func (c *cursor) nextSpacing(e *elem) elem {
 
 type indentLevel struct{ ci, nl int }
 
+// restAlloc hands out rest nodes with a stack discipline: nodes made
+// while laying out an element are released when it is done.
+type restAlloc struct {
+	chunks [][]rest
+	n      int // nodes in use
+}
+
+const restChunk = 256
+
+func (a *restAlloc) new(d []elem, next *rest) *rest {
+	ci, i := a.n/restChunk, a.n%restChunk
+	if ci == len(a.chunks) {
+		a.chunks = append(a.chunks, make([]rest, restChunk))
+	}
+	r := &a.chunks[ci][i]
+	*r = rest{d: d, next: next}
+	a.n++
+	return r
+}
+
 type layouter struct {
 	tw, iw        int
 	indentScratch []indentLevel
-	cc       int // column on the current line, indentation not included
-	indents  []indentLevel
-	suppress bool // inside a disabled region: compute, but print nothing
-	out      []byte
-	scratch  []byte
+	rests         *restAlloc
+	cc            int // column on the current line, indentation not included
+	indents       []indentLevel
+	suppress      bool // inside a disabled region: compute, but print nothing
+	out           []byte
+	scratch       []byte
 }
 
 // fits tries to put the elements at c on one line within width w. ni is
@@ -458,7 +479,9 @@ func (l *layouter) goOne(x *elem, xs []elem, r *rest) {
 			}
 		}
 	case eGroup:
-		rr := &rest{d: xs, next: r}
+		mark := l.rests.n
+		defer func() { l.rests.n = mark }()
+		rr := l.rests.new(xs, r)
 		if l.goGroup(x.kids, nil, rr) {
 			return
 		}
@@ -574,9 +597,9 @@ func hasPriority(d []elem) bool {
 }
 
 // chainOf links the segments' element lists, ending in end.
-func chainOf(segs []seg, end *rest) *rest {
+func (l *layouter) chainOf(segs []seg, end *rest) *rest {
 	for i := len(segs) - 1; i >= 0; i-- {
-		end = &rest{d: segs[i].d, next: end}
+		end = l.rests.new(segs[i].d, end)
 	}
 	return end
 }
@@ -596,7 +619,9 @@ func (l *layouter) goPriorityGroup(segs []seg, i int, r *rest) bool {
 	}
 	prio := segs[i].d
 	post := segs[i+1:]
-	if !l.goGroup(nil, chainOf(segs[:i], nil), &rest{d: prio, next: chainOf(post, r)}) {
+	rmark := l.rests.n
+	defer func() { l.rests.n = rmark }()
+	if !l.goGroup(nil, l.chainOf(segs[:i], nil), l.rests.new(prio, l.chainOf(post, r))) {
 		restore()
 		return false
 	}
@@ -604,8 +629,8 @@ func (l *layouter) goPriorityGroup(segs []seg, i int, r *rest) bool {
 	for _, p := range post {
 		flat = unexpandShallow(flat, p.d)
 	}
-	l.goList(prio, &rest{d: flat, next: r})
-	if !l.goGroup(nil, chainOf(post, nil), r) {
+	l.goList(prio, l.rests.new(flat, r))
+	if !l.goGroup(nil, l.chainOf(post, nil), r) {
 		restore()
 		return false
 	}
@@ -683,7 +708,7 @@ func endsWithEOFRegion(d []elem) bool {
 // layoutDoc renders a fixed-up document.
 func layoutDoc(d []elem, width, indent, sizeHint int, ws *workspace) []byte {
 	l := &layouter{tw: width, iw: indent, indents: append(ws.indents[:0], indentLevel{0, 0}),
-		scratch: ws.scratch[:0], indentScratch: nil}
+		scratch: ws.scratch[:0], rests: &ws.rests}
 	l.out = make([]byte, 0, sizeHint+sizeHint/4+64)
 	top := []elem{{kind: eGroup, gann: gRegular, kids: d}}
 	l.goList(top, nil)

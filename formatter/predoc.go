@@ -174,6 +174,22 @@ func (a *arena) copyOf(src []elem) []elem {
 	return out
 }
 
+// alloc returns n elements of storage (cap == n), contents unspecified.
+func (a *arena) alloc(n int) []elem {
+	for a.cur < len(a.chunks) {
+		if c := a.chunks[a.cur]; len(c)-a.used >= n {
+			out := c[a.used : a.used+n : a.used+n]
+			a.used += n
+			return out
+		}
+		a.cur++
+		a.used = 0
+	}
+	a.chunks = append(a.chunks, make([]elem, max(arenaChunk, n)))
+	a.used = n
+	return a.chunks[a.cur][:n:n]
+}
+
 // builder accumulates a document. Nesting and offsets apply to the texts
 // added while they are in effect. Elements of open groups live on a
 // scratch stack; a finished group's elements move to the arena.
@@ -259,14 +275,17 @@ func nestDoc(d []elem) []elem {
 	return out
 }
 
-// unexpandSpacing forces a document onto one line: soft spacings become
-// spaces or nothing, groups are flattened. It fails on hard line breaks,
-// disabled regions and raw text, and when the result is wider than limit
-// (limit < 0: no limit).
-func unexpandSpacing(d []elem, limit int) ([]elem, bool) {
-	out := make([]elem, 0, len(d))
-	ok := unexpandInto(&out, d, &limit)
-	return out, ok
+// addCompact adds d forced onto one line: soft spacings become spaces or
+// nothing, groups are flattened. It adds nothing and fails on hard line
+// breaks, disabled regions and raw text, and when the result is wider
+// than limit (limit < 0: no limit).
+func (b *builder) addCompact(d []elem, limit int) bool {
+	mark := len(b.buf)
+	if unexpandInto(&b.buf, d, &limit) {
+		return true
+	}
+	b.buf = b.buf[:mark]
+	return false
 }
 
 func unexpandInto(out *[]elem, d []elem, limit *int) bool {
@@ -395,9 +414,9 @@ func (f *fixer) fixup(in []elem) []elem {
 			f.front = append(f.front, x)
 		case x.kind == eSpacing && x.sp == spHardspace && y != nil && y.kind == eGroup:
 			g, _ := next()
-			kids := make([]elem, 0, len(g.kids)+1)
-			kids = append(kids, x)
-			kids = append(kids, g.kids...)
+			kids := f.ar.alloc(len(g.kids) + 1)
+			kids[0] = x
+			copy(kids[1:], g.kids)
 			g.kids = kids
 			f.front = append(f.front, g)
 		case x.kind == eSpacing && y != nil && y.kind == eGroup:
@@ -409,9 +428,9 @@ func (f *fixer) fixup(in []elem) []elem {
 				f.front = append(f.front, x)
 				continue
 			}
-			head := make([]elem, 0, 1+len(pre))
-			head = append(head, x)
-			head = append(head, pre...)
+			head := f.ar.alloc(1 + len(pre))
+			head[0] = x
+			copy(head[1:], pre)
 			f.out = append(f.out, f.fixup(head)...)
 			f.out = append(f.out, elem{kind: eGroup, gann: g.gann, kids: body})
 			unshift(post)

@@ -106,27 +106,20 @@ func (p *printer) prettyApp(indentFunction, preLine, hasPost bool, f, a expr) {
 			}
 			b.group(gTransparent, func() { absorbApp(fw) })
 		})
-		done := false
-		if isSimple(&application{f: f, a: a}) {
-			if un, ok := unexpandSpacing(renderedF, -1); ok {
-				b.group(gRegular, func() {
-					b.add(un)
-					b.hardspace()
-					p.absorbLast(a)
-				})
-				done = true
-			}
-		}
-		if !done {
-			b.group(gRegular, func() {
-				b.add(renderedF)
-				b.line()
+		simple := isSimple(&application{f: f, a: a})
+		b.group(gRegular, func() {
+			if simple && b.addCompact(renderedF, -1) {
+				b.hardspace()
 				p.absorbLast(a)
-				if hasPost {
-					b.line_()
-				}
-			})
-		}
+				return
+			}
+			b.add(renderedF)
+			b.line()
+			p.absorbLast(a)
+			if hasPost {
+				b.line_()
+			}
+		})
 	}
 	if hasPost && len(comment) > 0 {
 		b.hardline()

@@ -284,9 +284,7 @@ func (p *printer) strPart(pt strPart) {
 	if len(w.trivia) == 0 && isSimple(w.e) {
 		b.text("${")
 		d := b.capture(func() { p.expr(w.e) })
-		if un, ok := unexpandSpacing(d, -1); ok {
-			b.add(un)
-		} else {
+		if !b.addCompact(d, -1) {
 			b.add(d)
 		}
 		b.text("}")
@@ -295,9 +293,7 @@ func (p *printer) strPart(pt strPart) {
 	b.group(gRegular, func() {
 		b.text("${")
 		d := b.capture(func() { p.whole(w) })
-		if un, ok := unexpandSpacing(d, 30); ok {
-			b.add(un)
-		} else {
+		if !b.addCompact(d, 30) {
 			b.line_()
 			b.add(nestDoc(d))
 			b.line_()

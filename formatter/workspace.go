@@ -18,6 +18,8 @@ type workspace struct {
 	sigs    []parser.Element
 	indents []indentLevel
 	scratch []byte
+	rests   restAlloc
+	lines   []int
 }
 
 // maxPooledElems bounds the arena a pooled workspace may keep (about 16 MB).
@@ -37,6 +39,7 @@ func putWorkspace(w *workspace) {
 		return
 	}
 	w.buf = w.buf[:0]
+	w.rests.n = 0
 	w.sigs = w.sigs[:0]
 	workspaces.Put(w)
 }
