@@ -128,4 +128,3 @@ func (c *Config) undefinedOn() bool { return isOn(c.Diagnostics.Undefined, true)
 func (c *Config) unusedOn() bool    { return isOn(c.Diagnostics.Unused, true) }
 func (c *Config) lintOn() bool      { return isOn(c.Lint.Enable, true) }
 func (c *Config) evalOn() bool      { return isOn(c.Eval.Enable, true) }
-

@@ -116,7 +116,8 @@ func (c *testClient) handle(ctx context.Context, reply jsonrpc2.Replier, req jso
 		if s == nil {
 			s = json.RawMessage("null")
 		}
-		return reply(ctx, []json.RawMessage{s}, nil)
+		go reply(ctx, []json.RawMessage{s}, nil)
+		return nil
 	case "window/showMessage", "window/logMessage":
 		var p struct {
 			Message string `json:"message"`
@@ -127,7 +128,8 @@ func (c *testClient) handle(ctx context.Context, reply jsonrpc2.Replier, req jso
 		c.mu.Unlock()
 		return nil
 	}
-	return reply(ctx, nil, nil)
+	go reply(ctx, nil, nil)
+	return nil
 }
 
 func (c *testClient) close() {

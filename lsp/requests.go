@@ -15,5 +15,6 @@ func (s *Server) requestTable() map[string]requestFunc {
 		protocol.MethodTextDocumentDocumentSymbol:    s.documentSymbol,
 		protocol.MethodWorkspaceSymbol:               s.workspaceSymbol,
 		"textDocument/diagnostic":                    s.pullDiagnostics,
+		protocol.MethodTextDocumentCompletion:        s.completion,
 	}
 }

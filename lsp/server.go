@@ -93,6 +93,7 @@ type Server struct {
 	semCache *semanticCache
 	requests map[string]requestFunc
 	builtins builtinIndex
+	optCache optionsCache
 }
 
 // requestFunc answers one request from a state snapshot.

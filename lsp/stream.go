@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"go.lsp.dev/jsonrpc2"
 	"go.uber.org/zap"
@@ -33,14 +34,52 @@ type stream struct {
 	max    int64
 	log    *zap.Logger
 
-	writeMu sync.Mutex
+	// Outgoing messages are queued and written by one goroutine, so the
+	// reading goroutine never blocks on a client that is itself blocked
+	// writing to us (which deadlocks synchronous pipes).
+	mu       sync.Mutex
+	cond     *sync.Cond
+	queue    [][]byte
+	closed   bool
+	writeErr error
+	done     chan struct{}
 }
 
 func newStream(rwc io.ReadWriteCloser, max int64, log *zap.Logger) *stream {
 	if max <= 0 {
 		max = DefaultMaxMessageSize
 	}
-	return &stream{in: bufio.NewReaderSize(rwc, 64<<10), out: rwc, closer: rwc, max: max, log: log}
+	s := &stream{in: bufio.NewReaderSize(rwc, 64<<10), out: rwc, closer: rwc, max: max, log: log, done: make(chan struct{})}
+	s.cond = sync.NewCond(&s.mu)
+	go s.writeLoop()
+	return s
+}
+
+// writeLoop writes queued messages in order until the stream closes.
+func (s *stream) writeLoop() {
+	defer close(s.done)
+	for {
+		s.mu.Lock()
+		for len(s.queue) == 0 && !s.closed {
+			s.cond.Wait()
+		}
+		if len(s.queue) == 0 {
+			s.mu.Unlock()
+			return
+		}
+		msg := s.queue[0]
+		s.queue[0] = nil
+		s.queue = s.queue[1:]
+		s.mu.Unlock()
+		if _, err := s.out.Write(msg); err != nil {
+			s.mu.Lock()
+			s.writeErr = err
+			s.queue = nil
+			s.closed = true
+			s.mu.Unlock()
+			return
+		}
+	}
 }
 
 // Read returns the next well-formed message.
@@ -153,17 +192,20 @@ func (s *stream) Write(ctx context.Context, msg jsonrpc2.Message) (int64, error)
 }
 
 func (s *stream) writeRaw(data []byte) (int64, error) {
-	s.writeMu.Lock()
-	defer s.writeMu.Unlock()
-	n, err := fmt.Fprintf(s.out, "Content-Length: %d\r\n\r\n", len(data))
-	if err != nil {
-		return int64(n), fmt.Errorf("writing header: %w", err)
+	frame := make([]byte, 0, len(data)+32)
+	frame = fmt.Appendf(frame, "Content-Length: %d\r\n\r\n", len(data))
+	frame = append(frame, data...)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		if s.writeErr != nil {
+			return 0, fmt.Errorf("writing message: %w", s.writeErr)
+		}
+		return 0, errors.New("writing message: stream closed")
 	}
-	m, err := s.out.Write(data)
-	if err != nil {
-		return int64(n + m), fmt.Errorf("writing body: %w", err)
-	}
-	return int64(n + m), nil
+	s.queue = append(s.queue, frame)
+	s.cond.Signal()
+	return int64(len(frame)), nil
 }
 
 // replyError answers a message that never reached the dispatcher.
@@ -199,8 +241,19 @@ func requestID(data []byte) json.RawMessage {
 	return nil
 }
 
-// Close closes the underlying connection.
-func (s *stream) Close() error { return s.closer.Close() }
+// Close flushes the queued messages (for up to a second) and closes the
+// underlying connection.
+func (s *stream) Close() error {
+	s.mu.Lock()
+	s.closed = true
+	s.cond.Signal()
+	s.mu.Unlock()
+	select {
+	case <-s.done:
+	case <-time.After(time.Second):
+	}
+	return s.closer.Close()
+}
 
 func truncate(s string, n int) string {
 	if len(s) <= n {
