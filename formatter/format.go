@@ -74,7 +74,7 @@ var ErrInternal = errors.New("internal formatter error")
 // Format formats a whole Nix file.
 func Format(src []byte, opts Options) ([]byte, error) {
 	opts = opts.normalized()
-	t := parser.Parse(src, parser.Options{Name: opts.Filename, PipeOperators: true})
+	t := parser.ParseSyntax(string(src), opts.Filename)
 	return FormatTree(t, opts)
 }
 
@@ -149,7 +149,7 @@ func render(w *whole, opts Options, sizeHint int, ws *workspace) []byte {
 // verify checks that out parses to the same syntax as the tree it was
 // formatted from, and that formatting it again gives it back.
 func verify(t *parser.Tree, out []byte, opts Options) error {
-	t2 := parser.Parse(out, parser.Options{Name: opts.Filename, PipeOperators: true})
+	t2 := parser.ParseSyntax(string(out), opts.Filename)
 	if err := checkParsed(t2, opts.Filename); err != nil {
 		return &VerifyError{Filename: opts.Filename, Msg: "Fails to parse after formatting.\n" + err.Error() +
 			"\n\nAfter Formatting:\n" + string(out)}
@@ -189,8 +189,8 @@ func convertOnly(t *parser.Tree, opts Options) (w *whole, err error) {
 // when comments, blank lines and layout are ignored (the property
 // formatting preserves). Sources that do not parse are never the same.
 func SameSyntax(a, b []byte) bool {
-	ta := parser.Parse(a, parser.Options{PipeOperators: true})
-	tb := parser.Parse(b, parser.Options{PipeOperators: true})
+	ta := parser.ParseSyntax(string(a), "")
+	tb := parser.ParseSyntax(string(b), "")
 	if len(ta.SyntaxErrors()) > 0 || len(tb.SyntaxErrors()) > 0 {
 		return false
 	}
