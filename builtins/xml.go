@@ -13,7 +13,7 @@ func init() { addFamily("xml", 0, registerXML) }
 func registerXML(r *eval.Registry) {
 	prim(r, "toXML", 1, func(st *eval.State, pos eval.Pos, args []eval.Value) eval.Value {
 		var ctx eval.Context
-		s := toXML(st, args[0], true, true, &ctx)
+		s := toXML(st, args[0], true, false, &ctx)
 		return eval.NewStringCtx(s, ctx)
 	})
 }

@@ -23,6 +23,9 @@ func (st *State) parseSource(s *Source, baseDir string, g *globalEnv) (Expr, *Er
 	for _, w := range tree.Warnings {
 		st.warnLint(s, w)
 	}
+	if err := st.nulByteError(s, tree); err != nil {
+		return nil, err
+	}
 	if len(tree.Errors) > 0 {
 		return nil, st.parseError(s, tree)
 	}
@@ -32,6 +35,39 @@ func (st *State) parseSource(s *Source, baseDir string, g *globalEnv) (Expr, *Er
 		return nil, &Error{Kind: ErrUndefinedVar, Msg: "undefined variable '" + parser.PrintIdentifier(n.Name()) + "'", Pos: s.at(n.Start()), pt: st.pos}
 	}
 	return e, nil
+}
+
+// nulByteError reports a string literal containing a NUL byte, which
+// Nix's lexer rejects, unless a syntax error comes first.
+func (st *State) nulByteError(s *Source, t *parser.Tree) *Error {
+	if strings.IndexByte(s.Src, 0) < 0 {
+		return nil
+	}
+	for i := 0; i < t.NumTokens(); i++ {
+		tk := t.Token(i)
+		var text string
+		switch tk.Kind() {
+		case parser.TokStrText:
+			text = parser.Unescape(tk.Text())
+		case parser.TokIndText:
+			text = tk.Text()
+		case parser.TokIndEscape:
+			if raw := tk.Text(); strings.HasPrefix(raw, "''\\") {
+				text = parser.Unescape(raw[2:])
+			}
+		default:
+			continue
+		}
+		if strings.IndexByte(text, 0) < 0 {
+			continue
+		}
+		if len(t.Errors) > 0 && t.Errors[0].Detect < tk.Start() {
+			return nil
+		}
+		msg := "input string '" + strings.ReplaceAll(text, "\x00", "␀") + "' cannot be represented as Nix string because it contains null bytes"
+		return &Error{Kind: ErrParse, Msg: msg, Pos: s.at(tk.Start()), pt: st.pos}
+	}
+	return nil
 }
 
 // warnLint prints a lint warning like Nix's parser does.
@@ -71,6 +107,9 @@ func (st *State) loadFile(p string) (*fileEntry, *Error) {
 		return fe, fe.err
 	}
 	data, err := os.ReadFile(p)
+	if src, ok := st.corepkgs[p]; ok {
+		data, err = []byte(src), nil
+	}
 	if err != nil {
 		e := st.ioError(p, err)
 		return nil, e
@@ -104,7 +143,10 @@ func (st *State) ioError(p string, err error) *Error {
 // default.nix) with import's caching, returning its value in weak head
 // normal form. Errors are raised by panicking (for builtins).
 func (st *State) ImportPath(p string, pos Pos) Value {
-	resolved, _ := resolveExprPath(p)
+	resolved := p
+	if _, virtual := st.corepkgs[p]; !virtual {
+		resolved, _ = resolveExprPath(p)
+	}
 	if v, ok := st.importVals[resolved]; ok {
 		return st.force(v, NoPos)
 	}
@@ -166,6 +208,11 @@ func (st *State) FindFile(entries []SearchPathEntry, name string, pos Pos) strin
 		}
 		if _, err := os.Stat(p); err == nil {
 			return p
+		}
+	}
+	if rest, ok := strings.CutPrefix(name, "nix/"); ok {
+		if _, found := st.corepkgs["<nix/"+rest+">"]; found {
+			return "<nix/" + rest + ">"
 		}
 	}
 	if st.opts.Pure {

@@ -102,6 +102,7 @@ type State struct {
 	ext map[any]any
 
 	internal map[string]*Source // «nix-internal» sources by name
+	corepkgs map[string]string  // <nix/NAME> sources by path
 }
 
 // commonSymbols are symbols the evaluator uses itself.
@@ -159,6 +160,7 @@ func New(opts Options, registrars ...func(*Registry)) *State {
 		features:   map[string]bool{},
 		ext:        map[any]any{},
 		internal:   map[string]*Source{},
+		corepkgs:   map[string]string{},
 	}
 	st.maxCallDepth = opts.MaxCallDepth
 	if st.maxCallDepth <= 0 {
@@ -334,6 +336,10 @@ func (r *Registry) Lazy(name string, f func(st *State) Value) {
 func (r *Registry) NixExpr(name, file, src string) {
 	r.add(regEntry{name: name, global: nixGlobals[name], nix: file + "\x00" + src})
 }
+
+// CorePackage registers a file reachable as <nix/NAME> (Nix's corepkgs,
+// such as fetchurl.nix).
+func (r *Registry) CorePackage(name, src string) { r.st.corepkgs["<nix/"+name+">"] = src }
 
 // Remove drops a registered builtin (for feature-gated ones).
 func (r *Registry) Remove(name string) {
