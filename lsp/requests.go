@@ -16,5 +16,15 @@ func (s *Server) requestTable() map[string]requestFunc {
 		protocol.MethodWorkspaceSymbol:               s.workspaceSymbol,
 		"textDocument/diagnostic":                    s.pullDiagnostics,
 		protocol.MethodTextDocumentCompletion:        s.completion,
+		protocol.MethodTextDocumentSignatureHelp:     s.signatureHelp,
+		protocol.MethodTextDocumentFormatting:        s.formatting,
+		protocol.MethodTextDocumentRangeFormatting:   s.rangeFormatting,
+		protocol.MethodTextDocumentCodeAction:        s.codeAction,
+		protocol.MethodSemanticTokensFull:            s.semanticTokensFull,
+		protocol.MethodSemanticTokensFullDelta:       s.semanticTokensDelta,
+		protocol.MethodTextDocumentFoldingRange:      s.foldingRange,
+		"textDocument/selectionRange":                s.selectionRanges,
+		"textDocument/inlayHint":                     s.inlayHint,
+		protocol.MethodTextDocumentDocumentLink:      s.documentLink,
 	}
 }
