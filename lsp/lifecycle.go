@@ -107,6 +107,7 @@ func (s *Server) initialize(raw json.RawMessage) (any, error) {
 	s.st = &state{docs: s.st.docs, cfg: cfg, folders: folders}
 	s.mu.Unlock()
 	s.log.Info("initialized", zap.Strings("folders", folders), zap.Any("caps", caps))
+	s.ws.reindex()
 	return map[string]any{
 		"capabilities": s.capabilities(caps),
 		"serverInfo":   map[string]any{"name": "gonix", "version": s.opts.Version},
@@ -190,7 +191,6 @@ func (s *Server) afterInitialized() {
 		if caps.configuration {
 			s.fetchConfiguration(ctx)
 		}
-		s.ws.reindex()
 	}()
 }
 

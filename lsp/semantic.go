@@ -184,6 +184,9 @@ func classifyIdent(a *Analysis, n parser.Node, builtins builtinIndex) (int, int)
 		case parser.NodeAttrPath:
 			if h := p.Parent(); h.Kind() == parser.NodeBinding {
 				if h.Parent().Kind() == parser.NodeLetIn || h.Parent().Kind() == parser.NodeLegacyLet {
+					if len(p.Attrs()) == 1 && parser.Unparen(h.Value()).Kind() == parser.NodeLambda {
+						return semFunction, modDeclaration
+					}
 					return semVariable, modDeclaration
 				}
 				return semProperty, modDefinition
