@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"errors"
 	"fmt"
 	"io"
@@ -77,13 +78,14 @@ Comments "# gonix: ignore[CODE]" and "# statix: ignore" suppress findings.`,
 
 // checkJob is one file to check.
 type checkJob struct {
-	arg   string // the path as the user should see it, or "-"
-	path  string // the file to read ("" for stdin)
-	cfg   *checker.Config
-	opts  *checker.Options
-	rep   *checker.FileReport
-	err   error
-	fixed string // fixed text for stdin
+	arg    string // the path as the user should see it, or "-"
+	path   string // the file to read ("" for stdin)
+	absDir string // the absolute directory of path, when known
+	cfg    *checker.Config
+	opts   *checker.Options
+	rep    *checker.FileReport
+	err    error
+	fixed  string // fixed text for stdin
 }
 
 func runCheck(s *streams, f *checkFlags, args []string) error {
@@ -144,11 +146,17 @@ func runCheck(s *streams, f *checkFlags, args []string) error {
 	failed := false
 	optsFor := map[*checker.Config]*checker.Options{}
 	add := func(j *checkJob) error {
-		dir := "."
-		if j.path != "" {
-			dir = filepath.Dir(j.path)
+		var cfg *checker.Config
+		var err error
+		if j.absDir != "" && configs.fixed == nil {
+			cfg, err = configs.lookup(j.absDir)
+		} else {
+			dir := "."
+			if j.path != "" {
+				dir = filepath.Dir(j.path)
+			}
+			cfg, err = configs.get(dir)
 		}
-		cfg, err := configs.get(dir)
 		if err != nil {
 			return err
 		}
@@ -182,8 +190,8 @@ func runCheck(s *streams, f *checkFlags, args []string) error {
 			}
 			continue
 		}
-		err := walkNixFiles(arg, f.hidden, configs.known, func(p string) error {
-			return add(&checkJob{arg: p, path: p})
+		err := walkNixFiles(arg, f.hidden, configs.known, func(p, absDir string) error {
+			return add(&checkJob{arg: p, path: p, absDir: absDir})
 		})
 		if err != nil {
 			var ue *exitCodeError
@@ -220,10 +228,12 @@ func runCheck(s *streams, f *checkFlags, args []string) error {
 			fixes += j.rep.Fixed
 		}
 	}
-	out := s.out
+	var out io.Writer = s.out
 	if f.fix && len(jobs) > 0 && jobs[0].path == "" {
 		out = s.err // standard output holds the fixed text
 	}
+	bw := bufio.NewWriterSize(out, 64<<10)
+	out = bw
 	var err error
 	switch format {
 	case "json":
@@ -241,8 +251,11 @@ func runCheck(s *streams, f *checkFlags, args []string) error {
 			if f.fix {
 				summary += fmt.Sprintf("; %d fix%s applied to %d file%s", fixes, pluralES(fixes), fixedFiles, plural(fixedFiles))
 			}
-			fmt.Fprintln(s.err, summary)
+			defer fmt.Fprintln(s.err, summary)
 		}
+	}
+	if ferr := bw.Flush(); err == nil {
+		err = ferr
 	}
 	if err != nil {
 		return fmt.Errorf("writing report: %w", err)
@@ -267,25 +280,31 @@ func pluralES(n int) string {
 	return "es"
 }
 
-// checkPool checks files with a pool of workers as they are submitted.
+// checkPool checks files with a pool of workers as they are submitted,
+// handing them over in small batches.
 type checkPool struct {
-	s   *streams
-	fix bool
-	ch  chan *checkJob
-	wg  sync.WaitGroup
+	s     *streams
+	fix   bool
+	ch    chan []*checkJob
+	batch []*checkJob
+	wg    sync.WaitGroup
 }
+
+const poolBatch = 16
 
 func startPool(s *streams, fix bool, workers int) *checkPool {
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	p := &checkPool{s: s, fix: fix, ch: make(chan *checkJob, 64)}
+	p := &checkPool{s: s, fix: fix, ch: make(chan []*checkJob, 8)}
 	for i := 0; i < workers; i++ {
 		p.wg.Add(1)
 		go func() {
 			defer p.wg.Done()
-			for j := range p.ch {
-				checkOne(s, j, fix)
+			for b := range p.ch {
+				for _, j := range b {
+					checkOne(s, j, fix)
+				}
 			}
 		}()
 	}
@@ -297,10 +316,17 @@ func (p *checkPool) submit(j *checkJob) {
 		checkOne(p.s, j, p.fix) // standard input, read here
 		return
 	}
-	p.ch <- j
+	p.batch = append(p.batch, j)
+	if len(p.batch) == poolBatch {
+		p.ch <- p.batch
+		p.batch = nil
+	}
 }
 
 func (p *checkPool) wait() {
+	if len(p.batch) > 0 {
+		p.ch <- p.batch
+	}
 	close(p.ch)
 	p.wg.Wait()
 }
@@ -319,7 +345,7 @@ func checkOne(s *streams, j *checkJob, fix bool) {
 		data, err = io.ReadAll(s.in)
 		name = "«stdin»"
 	} else {
-		data, err = os.ReadFile(j.path)
+		data, err = readSourceFile(j.path)
 	}
 	if err != nil {
 		j.err = fmt.Errorf("reading %s: %w", j.arg, err)
@@ -344,6 +370,9 @@ func checkOne(s *streams, j *checkJob, fix bool) {
 	} else {
 		tree := parser.ParseString(src, parser.Options{Name: name, PipeOperators: true})
 		rep.Src, rep.Findings = src, checker.Check(tree, j.opts)
+	}
+	if len(rep.Findings) == 0 {
+		rep.Src = "" // nothing to show; keep memory flat over large trees
 	}
 	j.rep = rep
 }
@@ -389,13 +418,13 @@ func writeFileAtomic(path string, data []byte) error {
 // *.nix files under it in lexical order, skipping hidden entries unless
 // hidden. It records in known which configuration file each directory
 // walked holds ("" for none), sparing the configuration lookup its stats.
-func walkNixFiles(arg string, hidden bool, known map[string]string, fn func(string) error) error {
+func walkNixFiles(arg string, hidden bool, known map[string]string, fn func(path, absDir string) error) error {
 	st, err := os.Stat(arg)
 	if err != nil {
 		return fmt.Errorf("%s: %w", arg, unwrapPathError(err))
 	}
 	if !st.IsDir() {
-		return fn(arg)
+		return fn(arg, "")
 	}
 	abs, err := filepath.Abs(arg)
 	if err != nil {
@@ -404,7 +433,7 @@ func walkNixFiles(arg string, hidden bool, known map[string]string, fn func(stri
 	return walkDir(arg, abs, hidden, known, fn)
 }
 
-func walkDir(dir, abs string, hidden bool, known map[string]string, fn func(string) error) error {
+func walkDir(dir, abs string, hidden bool, known map[string]string, fn func(path, absDir string) error) error {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return fmt.Errorf("%s: %w", dir, unwrapPathError(err))
@@ -444,7 +473,7 @@ func walkDir(dir, abs string, hidden bool, known map[string]string, fn func(stri
 		} else if !e.Type().IsRegular() {
 			continue
 		}
-		if err := fn(p); err != nil {
+		if err := fn(p, abs); err != nil {
 			return err
 		}
 	}
