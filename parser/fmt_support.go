@@ -34,41 +34,14 @@ func (t *Tree) SyntaxErrors() []Error {
 }
 
 // ParseSyntax parses src for tools that only need its syntax, such as the
-// formatter: pipe operators are accepted, and the static checks that only
-// matter for evaluation (duplicate attributes and formals, dynamic
-// attributes in let) are skipped, which saves about a third of the parse
-// time. Dynamic attributes in inherit are still reported, since they are
-// not valid syntax for formatters either. All errors are in Tree.Errors.
-//
-// It mirrors ParseString; keep the two in step.
+// formatter: see Options.SyntaxOnly.
 func ParseSyntax(src, name string) *Tree {
-	if name == "" {
-		name = "«stdin»"
-	}
-	t := &Tree{Name: name, Src: src}
-	s := &scanner{
-		src:    src,
-		kinds:  make([]Kind, 0, len(src)/4+16),
-		starts: make([]uint32, 0, len(src)/4+16),
-	}
-	s.scan()
-	t.kinds = s.kinds
-	t.starts = append(s.starts, uint32(len(src)))
-	significant := 0
-	for _, k := range s.kinds {
-		if !k.IsTrivia() {
-			significant++
-		}
-	}
-	p := &parser{
-		t:      t,
-		frames: make([]frame, 0, 64),
-		nodes:  make([]node, 0, significant+significant/8+16),
-	}
-	p.errs = s.errs
-	p.parseFile()
-	t.nodes = p.nodes
-	t.root = int32(len(p.nodes) - 1)
+	return ParseString(src, Options{Name: name, SyntaxOnly: true})
+}
+
+// checkInheritNames reports dynamic attribute names in inherit clauses.
+func checkInheritNames(t *Tree) []Error {
+	var errs []Error
 	for i := range t.nodes {
 		if t.nodes[i].kind != NodeInherit {
 			continue
@@ -76,11 +49,10 @@ func ParseSyntax(src, name string) *Tree {
 		n := Node{t, int32(i)}
 		for _, a := range n.Attrs() {
 			if _, ok := StaticAttrName(a); !ok {
-				p.errs = append(p.errs, Error{Start: a.Start(), End: a.End(), Detect: n.End() - 1,
+				errs = append(errs, Error{Start: a.Start(), End: a.End(), Detect: n.End() - 1,
 					Msg: "dynamic attributes not allowed in inherit"})
 			}
 		}
 	}
-	t.Errors = sortErrors(p.errs)
-	return t
+	return errs
 }

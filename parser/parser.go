@@ -20,6 +20,11 @@ type Options struct {
 	PipeOperators bool
 	// Lints sets Nix's optional literal lints.
 	Lints Lints
+	// SyntaxOnly skips the static checks that only matter for evaluation
+	// (duplicate attributes and formals, dynamic attributes in let,
+	// literal lints) and accepts pipe operators; dynamic attributes in
+	// inherit are still reported, since no tool can read them.
+	SyntaxOnly bool
 }
 
 // LintLevel is the severity of an optional lint.
@@ -79,6 +84,11 @@ func ParseString(src string, opts Options) *Tree {
 	p.parseFile()
 	t.nodes = p.nodes
 	t.root = int32(len(p.nodes) - 1)
+	if opts.SyntaxOnly {
+		p.errs = append(p.errs, checkInheritNames(t)...)
+		t.Errors = sortErrors(p.errs)
+		return t
+	}
 	if !opts.PipeOperators {
 		for i, k := range t.kinds {
 			if k == TokPipeInto || k == TokPipeFrom {
