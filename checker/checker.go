@@ -42,8 +42,15 @@ type Options struct {
 	Format func(src string) (string, error)
 }
 
-// defaultGlobals is Nix's base scope, computed once (read-only).
-var defaultGlobals = scope.DefaultGlobals()
+// defaultGlobals is the set of names of Nix's base scope, computed once
+// (read-only).
+var defaultGlobals = func() map[string]bool {
+	m := make(map[string]bool)
+	for _, n := range scope.DefaultGlobals() {
+		m[n] = true
+	}
+	return m
+}()
 
 // ctx is the state of one check.
 type ctx struct {
@@ -65,6 +72,27 @@ type ctx struct {
 	dnScopes []parser.Node
 	// hasErrors reports whether the tree has syntax or static errors.
 	hasErrors bool
+	// globals, when set, are the base scope's names, which the resolver
+	// was not given (see run).
+	globals map[string]bool
+}
+
+// lookup returns what a variable (an Ident node or an inherited name)
+// refers to: a lexical binding, the builtin of its name (global), an
+// enclosing with, or nothing (undefined). ok is false for nodes the
+// resolver did not see.
+func (c *ctx) lookup(n parser.Node) (ref scope.Ref, global, ok bool) {
+	ref, ok = c.res.RefOf(n)
+	if !ok {
+		return ref, false, false
+	}
+	if ref.Def != nil {
+		return ref, ref.Def.Kind == scope.DefGlobal, true
+	}
+	if c.globals != nil && c.globals[n.Name()] {
+		return scope.Ref{}, true, true
+	}
+	return ref, false, true
 }
 
 // Check lints a parsed tree and returns the findings of the enabled rules
@@ -106,7 +134,12 @@ func (c *ctx) run() {
 	if c.res == nil {
 		so := c.opts.ScopeOptions
 		if so.Globals == nil {
-			so.Globals = defaultGlobals
+			// Building the base scope costs the resolver about as much as
+			// resolving a small file; resolve without it and treat a name
+			// of the base scope that has no lexical binding as the builtin
+			// (lexical bindings, the base scope included, beat with).
+			so.Globals = []string{}
+			c.globals = defaultGlobals
 		}
 		c.res = scope.Resolve(c.t, so)
 	}

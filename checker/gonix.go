@@ -16,8 +16,8 @@ func (c *ctx) isGlobal(n parser.Node) bool {
 	if n.Kind() != parser.NodeIdent {
 		return false
 	}
-	ref, ok := c.res.RefOf(n)
-	return ok && ref.Def != nil && ref.Def.Kind == scope.DefGlobal
+	_, global, _ := c.lookup(n)
+	return global
 }
 
 // redundantIf is G401: if c then true else false.
@@ -43,9 +43,9 @@ func (c *ctx) redundantIf(n, cond, then, els parser.Node) {
 // ident runs the rules about single variables: G301 (`or` as a name)
 // and G305 (__name for builtins.name), and records with usage.
 func (c *ctx) ident(n parser.Node) {
-	ref, ok := c.res.RefOf(n)
+	ref, global, ok := c.lookup(n)
 	if !ok {
-		ref, ok = c.fallbackRef(n)
+		ref, global, ok = c.fallbackRef(n)
 	}
 	if ok && ref.Def == nil && ref.With != nil {
 		c.markWith(ref.With)
@@ -55,7 +55,7 @@ func (c *ctx) ident(n parser.Node) {
 		c.report(rOrIdentifier, n.Start(), n.End(), "`or` used as a variable name (deprecated; it is a keyword)", nil)
 		return
 	}
-	if len(name) > 2 && strings.HasPrefix(name, "__") && ok && ref.Def != nil && ref.Def.Kind == scope.DefGlobal {
+	if len(name) > 2 && strings.HasPrefix(name, "__") && global {
 		var fix *Fix
 		if c.builtinsVisible(n.Start()) {
 			repl := "builtins." + name[2:]
@@ -100,10 +100,10 @@ func (c *ctx) markWith(w *scope.Scope) {
 // fallbackRef resolves a variable the resolver skipped (it leaves out
 // bindings it rejected as duplicates) by looking it up in the scopes
 // around it, and records the reference.
-func (c *ctx) fallbackRef(n parser.Node) (scope.Ref, bool) {
+func (c *ctx) fallbackRef(n parser.Node) (ref scope.Ref, global, ok bool) {
 	name := n.Name()
 	if name == "__curPos" || name == "" {
-		return scope.Ref{}, false
+		return scope.Ref{}, false, false
 	}
 	var with *scope.Scope
 	for s := c.res.ScopeAt(n.Start()); s != nil; s = s.Parent {
@@ -118,13 +118,16 @@ func (c *ctx) fallbackRef(n parser.Node) (scope.Ref, bool) {
 				c.extraRefs = make(map[*scope.Def][]parser.Node)
 			}
 			c.extraRefs[d] = append(c.extraRefs[d], n)
-			return scope.Ref{Def: d}, true
+			return scope.Ref{Def: d}, d.Kind == scope.DefGlobal, true
 		}
+	}
+	if c.globals[name] {
+		return scope.Ref{}, true, true
 	}
 	if with == nil {
 		c.report(rUndefined, n.Start(), n.End(), fmt.Sprintf("undefined variable '%s'", name), nil)
 	}
-	return scope.Ref{With: with}, true
+	return scope.Ref{With: with}, false, true
 }
 
 // refs returns every reference to d.
@@ -155,6 +158,9 @@ func (c *ctx) shortPath(n parser.Node) {
 // unused withs, useless recs, shadowing, infinite recursion.
 func (c *ctx) scopeLints() {
 	for _, n := range c.res.Undefined {
+		if c.globals[n.Name()] {
+			continue
+		}
 		c.report(rUndefined, n.Start(), n.End(), fmt.Sprintf("undefined variable '%s'", n.Name()), nil)
 	}
 	for _, s := range c.res.Scopes {
@@ -192,7 +198,7 @@ func (c *ctx) inheritWithRefs(s *scope.Scope) {
 	visit = func(n parser.Node) bool {
 		if n.Kind() == parser.NodeInherit && !n.ChildOf(parser.NodeInheritFrom).Valid() {
 			for _, a := range n.Attrs() {
-				if ref, ok := c.res.RefOf(a); ok && ref.Def == nil && ref.With != nil {
+				if ref, _, ok := c.lookup(a); ok && ref.Def == nil && ref.With != nil {
 					c.markWith(ref.With)
 					if c.usedWith[s] {
 						return true

@@ -2,9 +2,12 @@ package checker
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/gonix/gonix/eval/scope"
 	"github.com/gonix/gonix/parser"
 )
 
@@ -209,4 +212,49 @@ func TestFixFormatPolicy(t *testing.T) {
 	if err != nil || res.Src != "let  a = 1;  b = 2; in a + b" {
 		t.Errorf("unformatted input: got %q, %v", res.Src, err)
 	}
+}
+
+// TestGlobalsShortcut checks that resolving without the base scope (the
+// default, for speed) finds exactly what resolving with it finds.
+func TestGlobalsShortcut(t *testing.T) {
+	srcs := append([]string(nil), fuzzSeeds...)
+	srcs = append(srcs,
+		"with lib; map toString [ true null ]",
+		"x: with x; [ map y ]",
+		"let map = 1; in with x; map",
+		"{ inherit map; x = with y; { inherit toString z; }; }",
+		"__add (__sub 1 2) builtins.x",
+		"let builtins = 1; in __add",
+	)
+	if files, _ := filepath.Glob(filepath.Join("..", "bench", "corpus", "*", "*", "*.nix")); len(files) > 0 {
+		if len(files) > 300 {
+			files = files[:300]
+		}
+		for _, f := range files {
+			if data, err := os.ReadFile(f); err == nil {
+				srcs = append(srcs, string(data))
+			}
+		}
+	}
+	all := AllRules()
+	for _, src := range srcs {
+		tree := parser.ParseString(src, parser.Options{PipeOperators: true})
+		fast := Check(tree, &Options{Rules: &all})
+		full := Check(tree, &Options{Rules: &all, ScopeOptions: scope.Options{Globals: scope.DefaultGlobals()}})
+		if a, b := findingsKey(fast), findingsKey(full); a != b {
+			t.Errorf("%.200q:\nshortcut %s\nfull     %s", src, a, b)
+		}
+	}
+}
+
+func findingsKey(fs []Finding) string {
+	var b strings.Builder
+	for _, f := range fs {
+		fmt.Fprintf(&b, "%s %d-%d %q", f.Code, f.Start, f.End, f.Message)
+		if f.Fix != nil {
+			fmt.Fprintf(&b, " fix %v", f.Fix.Edits)
+		}
+		b.WriteString("\n")
+	}
+	return b.String()
 }
