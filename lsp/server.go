@@ -86,6 +86,7 @@ type Server struct {
 	exited      chan struct{}
 	exitErr     error
 	pending     map[jsonrpc2.ID]context.CancelFunc
+	inflight    sync.WaitGroup
 	caps        clientCaps
 
 	diags    *diagScheduler
@@ -216,6 +217,13 @@ func (s *Server) handleCall(ctx context.Context, reply jsonrpc2.Replier, call *j
 		s.shutdown = true
 		s.mu.Unlock()
 		s.diags.stop()
+		// Answer the requests still running before acknowledging.
+		waited := make(chan struct{})
+		go func() { s.inflight.Wait(); close(waited) }()
+		select {
+		case <-waited:
+		case <-time.After(5 * time.Second):
+		}
 		_ = reply(ctx, nil, nil)
 		return
 	case shutdown:
@@ -234,7 +242,9 @@ func (s *Server) handleCall(ctx context.Context, reply jsonrpc2.Replier, call *j
 	s.pending[id] = cancel
 	s.mu.Unlock()
 	params := rawParams(call)
+	s.inflight.Add(1)
 	go func() {
+		defer s.inflight.Done()
 		defer func() {
 			s.mu.Lock()
 			delete(s.pending, id)

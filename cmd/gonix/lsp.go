@@ -1,0 +1,93 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+	"go.uber.org/zap"
+	"go.uber.org/zap/zapcore"
+
+	"github.com/gonix/gonix/lsp"
+)
+
+type lspFlags struct {
+	logFile  string
+	logLevel string
+}
+
+func newLSPCmd(s *streams) *cobra.Command {
+	var f lspFlags
+	cmd := &cobra.Command{
+		Use:   "lsp [--log-file FILE] [--log-level LEVEL]",
+		Short: "Run the Nix language server over standard input and output",
+		Long: `Run the gonix language server (Language Server Protocol over stdio).
+
+Editors start it as "gonix lsp". Logs never go to standard output: they go to
+standard error, or to --log-file. The level comes from --log-level or the
+GONIX_LOG environment variable (debug, info, warn, error; default warn).`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runLSP(s, f)
+		},
+	}
+	cmd.Flags().StringVar(&f.logFile, "log-file", "", "append the log to `FILE` instead of standard error")
+	cmd.Flags().StringVar(&f.logLevel, "log-level", "", "log level: debug, info, warn or error (default $GONIX_LOG or warn)")
+	// Editors pass --stdio; accept and ignore it.
+	cmd.Flags().Bool("stdio", true, "serve over standard input and output (the default)")
+	return cmd
+}
+
+// stdio joins standard input and output into the server's stream.
+type stdio struct {
+	in  io.Reader
+	out io.Writer
+}
+
+func (p stdio) Read(b []byte) (int, error)  { return p.in.Read(b) }
+func (p stdio) Write(b []byte) (int, error) { return p.out.Write(b) }
+func (p stdio) Close() error {
+	if c, ok := p.in.(io.Closer); ok {
+		_ = c.Close()
+	}
+	return nil
+}
+
+func runLSP(s *streams, f lspFlags) error {
+	level := f.logLevel
+	if level == "" {
+		level = getenv("GONIX_LOG")
+	}
+	if level == "" {
+		level = "warn"
+	}
+	lvl, err := zapcore.ParseLevel(strings.ToLower(level))
+	if err != nil {
+		return usageError("invalid log level %q: want debug, info, warn or error", level)
+	}
+	var sink zapcore.WriteSyncer = zapcore.AddSync(s.err)
+	if f.logFile != "" {
+		file, err := os.OpenFile(f.logFile, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
+		if err != nil {
+			return fmt.Errorf("opening log file: %w", err)
+		}
+		defer file.Close()
+		sink = zapcore.AddSync(file)
+	}
+	enc := zap.NewProductionEncoderConfig()
+	enc.EncodeTime = zapcore.ISO8601TimeEncoder
+	logger := zap.New(zapcore.NewCore(zapcore.NewConsoleEncoder(enc), zapcore.Lock(sink), lvl))
+	defer func() { _ = logger.Sync() }()
+	err = lsp.Serve(context.Background(), stdio{in: s.in, out: s.out}, lsp.Options{Logger: logger, Version: version})
+	if errors.Is(err, lsp.ErrExitWithoutShutdown) {
+		return silentExit(exitError)
+	}
+	if err != nil {
+		return fmt.Errorf("lsp: %w", err)
+	}
+	return nil
+}
