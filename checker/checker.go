@@ -72,6 +72,8 @@ type ctx struct {
 	dnScopes []parser.Node
 	// hasErrors reports whether the tree has syntax or static errors.
 	hasErrors bool
+	// keyScratch is reused by attrSet.
+	keyScratch []attrKey
 	// globals, when set, are the base scope's names, which the resolver
 	// was not given (see run).
 	globals map[string]bool

@@ -2,6 +2,7 @@ package checker
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 
 	"github.com/gonix/gonix/parser"
@@ -240,11 +241,11 @@ func (c *ctx) binding(n parser.Node) {
 				Label{value.Start(), value.End(), "Useless parentheses around value in binding"})
 		}
 	}
-	attrs := n.AttrPath().Attrs()
-	if len(attrs) != 1 || attrs[0].Kind() != parser.NodeAttrName {
+	first := n.AttrPath().FirstChild()
+	if first.Kind() != parser.NodeAttrName || first.Next().Valid() {
 		return
 	}
-	key := attrs[0].Name()
+	key := first.Name()
 	switch value.Kind() {
 	case parser.NodeIdent:
 		if value.Name() != key {
@@ -258,9 +259,9 @@ func (c *ctx) binding(n parser.Node) {
 		if value.TokenOf(parser.TokOr).Valid() {
 			return // `b = a.b or d` keeps its default only as an assignment
 		}
-		sel := value.AttrPath().Attrs()
+		sel := value.AttrPath().FirstChild()
 		subject := value.Subject()
-		if len(sel) != 1 || sel[0].Kind() != parser.NodeAttrName || sel[0].Name() != key || !subject.Valid() {
+		if sel.Kind() != parser.NodeAttrName || sel.Next().Valid() || sel.Name() != key || !subject.Valid() {
 			return
 		}
 		repl := "inherit (" + subject.Text() + ") " + key + ";"
@@ -429,13 +430,9 @@ func (c *ctx) ifElse(n parser.Node) {
 // attrSet runs W20 (repeated keys) and G302 (dynamic names in rec sets).
 func (c *ctx) attrSet(n parser.Node) {
 	rec := n.IsRec()
-	// Group the bindings whose path starts with the same identifier.
-	type occ struct {
-		path parser.Node
-		rest string
-	}
-	var groups map[string][]occ
-	var order []string
+	// The bindings whose path starts with an identifier, in source order.
+	keys := c.keyScratch[:0]
+	nested := false
 	for e := n.FirstChild(); e.Valid(); e = e.Next() {
 		if e.Kind() != parser.NodeBinding {
 			continue
@@ -455,51 +452,43 @@ func (c *ctx) attrSet(n parser.Node) {
 		if first.Kind() != parser.NodeAttrName {
 			continue
 		}
-		if groups == nil {
-			// statix reports only at a first occurrence with a nested
-			// path: nothing to group unless some binding has one.
-			if !hasNestedBinding(e) {
-				break
-			}
-			groups = make(map[string][]occ)
-		}
-		name := first.Name()
-		if _, ok := groups[name]; !ok {
-			order = append(order, name)
-		}
-		rest := ""
-		if second := first.Next(); second.Valid() {
-			rest = c.src[second.Start():path.End()]
-			if strings.ContainsAny(rest, " \t\n\r#/") {
-				var b strings.Builder
-				for a := second; a.Valid(); a = a.Next() {
-					if b.Len() > 0 {
-						b.WriteByte('.')
-					}
-					b.WriteString(a.Text())
-				}
-				rest = b.String()
-			}
-		}
-		groups[name] = append(groups[name], occ{path, rest})
+		isNested := first.Next().Valid()
+		nested = nested || isNested
+		keys = append(keys, attrKey{name: first.Name(), path: path, nested: isNested, order: len(keys)})
 	}
-	for _, name := range order {
-		g := groups[name]
-		// statix reports at the first occurrence, which must have a
-		// nested path, and only for three or more occurrences.
-		if len(g) < 3 || !g[0].path.FirstChild().Next().Valid() {
-			continue
+	c.keyScratch = keys
+	// statix reports at the first occurrence of a name, which must have a
+	// nested path, when the name starts three or more paths.
+	if !nested || len(keys) < 3 {
+		return
+	}
+	sort.SliceStable(keys, func(i, j int) bool { return keys[i].name < keys[j].name })
+	type group struct{ from, to int }
+	var groups []group
+	for i := 0; i < len(keys); {
+		j := i + 1
+		for j < len(keys) && keys[j].name == keys[i].name {
+			j++
 		}
+		if j-i >= 3 && keys[i].nested {
+			groups = append(groups, group{i, j})
+		}
+		i = j
+	}
+	// Report in source order.
+	sort.Slice(groups, func(a, b int) bool { return keys[groups[a].from].order < keys[groups[b].from].order })
+	for _, g := range groups {
+		name := keys[g.from].name
+		p0, p1, p2 := keys[g.from].path, keys[g.from+1].path, keys[g.from+2].path
 		third := "... and here."
-		switch omitted := len(g) - 3; omitted {
+		switch omitted := g.to - g.from - 3; omitted {
 		case 0:
 		case 1:
 			third = "... and here (`1` occurrence omitted)."
 		default:
 			third = fmt.Sprintf("... and here (`%d` occurrences omitted).", omitted)
 		}
-		third += fmt.Sprintf(" Try `%s = { %s=...; %s=...; %s=...; }` instead.", name, g[0].rest, g[1].rest, g[2].rest)
-		p0, p1, p2 := g[0].path, g[1].path, g[2].path
+		third += fmt.Sprintf(" Try `%s = { %s=...; %s=...; %s=...; }` instead.", name, restOfPath(p0), restOfPath(p1), restOfPath(p2))
 		c.report(rRepeatedKeys, p0.Start(), p0.End(), "Avoid repeated keys in attribute sets", nil,
 			Label{p0.Start(), p0.End(), "The key `" + name + "` is first assigned here ..."},
 			Label{p1.Start(), p1.End(), "... repeated here ..."},
@@ -507,19 +496,24 @@ func (c *ctx) attrSet(n parser.Node) {
 	}
 }
 
-// hasNestedBinding reports whether e or a later sibling binding has a
-// path of several names starting with an identifier.
-func hasNestedBinding(e parser.Node) bool {
-	for ; e.Valid(); e = e.Next() {
-		if e.Kind() != parser.NodeBinding {
-			continue
+// attrKey is a binding of a set whose path starts with an identifier.
+type attrKey struct {
+	name   string
+	path   parser.Node
+	nested bool
+	order  int
+}
+
+// restOfPath returns the attribute names after the first, joined by dots.
+func restOfPath(path parser.Node) string {
+	var b strings.Builder
+	for a := path.FirstChild().Next(); a.Valid(); a = a.Next() {
+		if b.Len() > 0 {
+			b.WriteByte('.')
 		}
-		first := e.AttrPath().FirstChild()
-		if first.Kind() == parser.NodeAttrName && first.Next().Valid() {
-			return true
-		}
+		b.WriteString(a.Text())
 	}
-	return false
+	return b.String()
 }
 
 // fasterBuiltin runs the retired W15 and W16: lib.groupBy and
