@@ -227,7 +227,16 @@ func (c *ctx) unusedWith(s *scope.Scope) {
 	env := n.Env()
 	c.report(rUnusedWith, kw.Start(), semi.End(),
 		fmt.Sprintf("`with %s;` provides no name to its body (every name there is bound without it)", shorten(env.Text())),
-		replace("Remove the `with`", kw.Start(), body.Start(), ""))
+		replace("Remove the `with`", kw.Start(), c.endWithBlanks(semi), ""))
+}
+
+// endWithBlanks returns the end of token tk and the whitespace after it
+// (comments stay).
+func (c *ctx) endWithBlanks(tk parser.Token) int {
+	if i := tk.Index() + 1; i < c.t.NumTokens() && c.t.Token(i).Kind() == parser.TokWhitespace {
+		return c.t.Token(i).End()
+	}
+	return tk.End()
 }
 
 // shorten abbreviates long source text for messages.
@@ -252,7 +261,7 @@ func (c *ctx) uselessRec(s *scope.Scope) {
 		return
 	}
 	c.report(rUselessRec, kw.Start(), kw.End(), "`rec` is useless: no attribute of this set refers to another",
-		replace("Remove `rec`", kw.Start(), brace.Start(), ""))
+		replace("Remove `rec`", kw.Start(), c.endWithBlanks(kw), ""))
 }
 
 // checkDefName runs G304 and G403 on a binding's name.

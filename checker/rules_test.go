@@ -79,6 +79,8 @@ func TestFixes(t *testing.T) {
 		{"with import ./x.nix; 1", "1"},
 		{"x: with x; 1", "_x: 1"},
 		{"rec { a = 1; }", "{ a = 1; }"},
+		{"x: with x; # keep\n1", "_x: # keep\n1"},
+		{"rec /* keep */ { a = 1; }", "/* keep */ { a = 1; }"},
 		{"c: if c then false else true", "c: !c"},
 		{"c: if c.d then false else true", "c: !c.d"},
 		{"c: if c == 1 then false else true", "c: c != 1"},
