@@ -27,18 +27,22 @@ files=$(find "$corpus" -name '*.nix' -type f | wc -l)
 bytes=$(find "$corpus" -name '*.nix' -type f -print0 | xargs -0 cat | wc -c)
 
 best=""
+cpu=""
+TIMEFORMAT='%R %U %S'
 for i in $(seq "$runs"); do
-  start=$(date +%s.%N)
-  rc=0
-  "$bin" check --hidden "$corpus" >/dev/null 2>&1 || rc=$?
-  end=$(date +%s.%N)
+  out=$( { time "$bin" check --hidden "$corpus" >/dev/null 2>&1; } 2>&1; echo "$?" )
+  t=$(echo "$out" | head -n 1)
+  rc=$(echo "$out" | tail -n 1)
   if [ "$rc" -gt 1 ]; then
     echo "check.sh: gonix check failed with status $rc" >&2
     exit 1
   fi
-  t=$(echo "$end - $start" | bc -l)
-  if [ -z "$best" ] || [ "$(echo "$t < $best" | bc -l)" = 1 ]; then best=$t; fi
+  read -r real user sys <<<"$t"
+  if [ -z "$best" ] || [ "$(echo "$real < $best" | bc -l)" = 1 ]; then
+    best=$real
+    cpu=$(echo "$user + $sys" | bc -l)
+  fi
 done
-mbs=$(echo "$bytes / 1000000 / $best" | bc -l)
-printf 'gonix check: %d files, %.2f MB in %.3f s (best of %d) = %.1f MB/s (target >= 20)\n' \
-  "$files" "$(echo "$bytes / 1000000" | bc -l)" "$best" "$runs" "$mbs"
+mb=$(echo "$bytes / 1000000" | bc -l)
+printf 'gonix check: %d files, %.2f MB in %.3f s wall (best of %d, %d CPUs, load %s) = %.1f MB/s (target >= 20); %.2f CPU-s = %.1f MB per CPU-second\n' \
+  "$files" "$mb" "$best" "$runs" "$(nproc)" "$(cut -d' ' -f1 /proc/loadavg)" "$(echo "$mb / $best" | bc -l)" "$cpu" "$(echo "$mb / $cpu" | bc -l)"
