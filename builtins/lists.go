@@ -38,8 +38,9 @@ func registerLists(r *eval.Registry) {
 		}
 		f := st.ForceFunction(args[0], eval.NoPos, "while evaluating the first argument passed to builtins.map")
 		out := make([]eval.Value, len(list))
+		app := eval.NewApp(f)
 		for i, e := range list {
-			out[i] = eval.NewThunk(f, e)
+			out[i] = app.Thunk(e)
 		}
 		return eval.NewList(out)
 	})
@@ -113,8 +114,9 @@ func registerLists(r *eval.Registry) {
 		}
 		f := st.ForceFunction(args[0], eval.NoPos, "while evaluating the first argument passed to builtins.genList")
 		out := make([]eval.Value, n)
+		app := eval.NewApp(f)
 		for i := range out {
-			out[i] = eval.NewThunk(f, eval.Int(i))
+			out[i] = app.Thunk(eval.Int(i))
 		}
 		return eval.NewList(out)
 	})

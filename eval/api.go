@@ -157,7 +157,14 @@ func (st *State) determinePos(v Value, fallback Pos) Pos {
 		if val, ok := x.Evaluated(); ok {
 			return st.determinePos(val, fallback)
 		}
-		if app, ok := x.expr.(*exprApp); ok {
+		switch app := x.expr.(type) {
+		case *App:
+			return st.determinePos(app.fn, fallback)
+		case *exprApp:
+			return st.determinePos(app.fn, fallback)
+		case *exprApp1:
+			return st.determinePos(app.fn, fallback)
+		case *exprApp2:
 			return st.determinePos(app.fn, fallback)
 		}
 	}

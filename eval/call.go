@@ -18,6 +18,9 @@ type LambdaExpr struct {
 	Body     Expr
 	NSlots   int
 	st       *State
+	// noCapture is set when the body never keeps its environment, so
+	// calls may reuse one.
+	noCapture bool
 }
 
 // Formal is one formal argument of a set pattern.
@@ -87,6 +90,18 @@ func (st *State) callFunction(fn Value, args []Value, pos Pos) Value {
 	for len(args) > 0 {
 		switch f := fn.(type) {
 		case *Lambda:
+			// A curried function applied to several arguments at once:
+			// bind them without materialising the intermediate closures.
+			for len(args) > 1 && !f.Fn.HasFormals && !st.opts.ShowTrace {
+				inner, ok := f.Fn.Body.(*exprLambda)
+				if !ok {
+					break
+				}
+				env := newEnv(f.Env, f.Fn.NSlots)
+				env.Vals[f.Fn.ArgSlot] = args[0]
+				args = args[1:]
+				f = &Lambda{Fn: inner.fn, Env: env}
+			}
 			fn = st.callLambda(f, args[0], pos)
 			args = args[1:]
 		case *PrimOp:
@@ -141,10 +156,25 @@ func (st *State) callFunctor(functor *Attr, self *Attrs, arg Value, pos Pos) Val
 	return v
 }
 
+// callPrimOp calls a builtin. The arguments are copied to the State's
+// argument stack so that callers' argument slices never escape: a
+// builtin must not keep its args slice after it returns.
 func (st *State) callPrimOp(p *PrimOp, args []Value, pos Pos) Value {
+	base := len(st.argStack)
+	st.argStack = append(st.argStack, args...)
+	a := st.argStack[base:len(st.argStack):len(st.argStack)]
+	var v Value
 	if p.NoTrace {
-		return st.force(p.Fn(st, pos, args), pos)
+		v = st.force(p.Fn(st, pos, a), pos)
+	} else {
+		v = st.callPrimOpTraced(p, a, pos)
 	}
+	clear(st.argStack[base:])
+	st.argStack = st.argStack[:base]
+	return v
+}
+
+func (st *State) callPrimOpTraced(p *PrimOp, args []Value, pos Pos) Value {
 	ok := false
 	defer func() {
 		if !ok {
@@ -159,6 +189,28 @@ func (st *State) callPrimOp(p *PrimOp, args []Value, pos Pos) Value {
 // callLambda binds arg to f's parameters and evaluates the body.
 func (st *State) callLambda(f *Lambda, arg Value, pos Pos) Value {
 	lam := f.Fn
+	if lam.noCapture && !lam.HasFormals && lam.NSlots == 1 {
+		// Nothing the body creates can keep its environment, so one
+		// environment per State serves every such call.
+		var env *Env
+		if n := len(st.envPool); n > 0 {
+			env = st.envPool[n-1]
+			st.envPool = st.envPool[:n-1]
+			env.Up = f.Env
+		} else {
+			env = newEnv(f.Env, 1)
+		}
+		env.Vals[0] = arg
+		var v Value
+		if st.opts.ShowTrace {
+			v = st.evalBodyTraced(lam, env, pos)
+		} else {
+			v = lam.Body.eval(st, env)
+		}
+		env.Vals[0], env.Up = nil, nil
+		st.envPool = append(st.envPool, env)
+		return v
+	}
 	env := newEnv(f.Env, lam.NSlots)
 	if lam.HasFormals {
 		st.bindFormals(lam, env, arg, pos)
@@ -169,6 +221,83 @@ func (st *State) callLambda(f *Lambda, arg Value, pos Pos) Value {
 		return st.evalBodyTraced(lam, env, pos)
 	}
 	return lam.Body.eval(st, env)
+}
+
+// capturesEnv reports whether evaluating e may keep a reference to its
+// environment (in a thunk, closure or nested environment) beyond the
+// evaluation itself.
+func capturesEnv(e Expr) bool {
+	trivial := func(x Expr) bool {
+		switch x.(type) {
+		case *exprConst, *exprVar:
+			return true
+		}
+		return false
+	}
+	switch x := e.(type) {
+	case *exprConst, *exprVar, *exprWithVar, *exprCurPos, *exprUndefined, *exprError:
+		return false
+	case *exprSelect:
+		if capturesEnv(x.e) || x.def != nil && capturesEnv(x.def) {
+			return true
+		}
+		for _, a := range x.path {
+			if a.dyn != nil && capturesEnv(a.dyn) {
+				return true
+			}
+		}
+		return false
+	case *exprHasAttr:
+		if capturesEnv(x.e) {
+			return true
+		}
+		for _, a := range x.path {
+			if a.dyn != nil && capturesEnv(a.dyn) {
+				return true
+			}
+		}
+		return false
+	case *exprCall:
+		if capturesEnv(x.fn) {
+			return true
+		}
+		for _, a := range x.args {
+			if !trivial(a) {
+				return true
+			}
+		}
+		return false
+	case *exprIf:
+		return capturesEnv(x.cond) || capturesEnv(x.then) || capturesEnv(x.els)
+	case *exprAssert:
+		return capturesEnv(x.cond) || capturesEnv(x.body)
+	case *exprNot:
+		return capturesEnv(x.e)
+	case *exprEq:
+		return capturesEnv(x.e1) || capturesEnv(x.e2)
+	case *exprLogic:
+		return capturesEnv(x.e1) || capturesEnv(x.e2)
+	case *exprUpdate:
+		return capturesEnv(x.e1) || capturesEnv(x.e2)
+	case *exprConcatLists:
+		return capturesEnv(x.e1) || capturesEnv(x.e2)
+	case *exprConcatStrings:
+		for _, p := range x.parts {
+			if capturesEnv(p.e) {
+				return true
+			}
+		}
+		return false
+	case *exprList:
+		for _, el := range x.elems {
+			if !trivial(el) {
+				return true
+			}
+		}
+		return false
+	}
+	// Lambdas, sets, let, with and anything unknown may capture.
+	return true
 }
 
 func (st *State) evalBodyTraced(lam *LambdaExpr, env *Env, pos Pos) Value {

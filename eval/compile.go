@@ -403,6 +403,7 @@ func (c *compiler) lambda(n parser.Node, name string) *LambdaExpr {
 		f.Body = c.expr(n.Body())
 	}
 	c.cur = saved
+	f.noCapture = !capturesEnv(f.Body)
 	return f
 }
 

@@ -15,10 +15,69 @@ type Thunk struct {
 	val  Value
 }
 
-// NewThunk returns a thunk that applies fn to arg when forced.
+// NewThunk returns a thunk that applies fn to args when forced. The
+// args slice is copied.
 func NewThunk(fn Value, args ...Value) *Thunk {
-	return &Thunk{expr: &exprApp{fn: fn, args: args}}
+	switch len(args) {
+	case 1:
+		t := &appThunk1{}
+		t.app.fn, t.app.arg = fn, args[0]
+		t.expr = &t.app
+		return &t.Thunk
+	case 2:
+		t := &appThunk2{}
+		t.app.fn, t.app.args[0], t.app.args[1] = fn, args[0], args[1]
+		t.expr = &t.app
+		return &t.Thunk
+	}
+	return &Thunk{expr: &exprApp{fn: fn, args: append([]Value(nil), args...)}}
 }
+
+// App applies one function to many arguments lazily, sharing the
+// function between the thunks (as map and genList do).
+type App struct{ fn Value }
+
+// NewApp returns an App for fn.
+func NewApp(fn Value) *App { return &App{fn: fn} }
+
+// Thunk returns a thunk applying the App's function to arg.
+func (a *App) Thunk(arg Value) *Thunk { return &Thunk{expr: a, val: arg} }
+
+func (a *App) eval(st *State, env *Env) Value { panic("unreachable: App evaluated outside a thunk") }
+func (a *App) getPos() Pos                   { return NoPos }
+
+// appThunk1 is a thunk and its one-argument application in one
+// allocation.
+type appThunk1 struct {
+	Thunk
+	app exprApp1
+}
+
+type appThunk2 struct {
+	Thunk
+	app exprApp2
+}
+
+// exprApp1 is a pending application to one argument.
+type exprApp1 struct{ fn, arg Value }
+
+func (e *exprApp1) eval(st *State, env *Env) Value {
+	args := [1]Value{e.arg}
+	return st.callFunction(e.fn, args[:], NoPos)
+}
+func (e *exprApp1) getPos() Pos { return NoPos }
+
+// exprApp2 is a pending application to two arguments.
+type exprApp2 struct {
+	fn   Value
+	args [2]Value
+}
+
+func (e *exprApp2) eval(st *State, env *Env) Value {
+	args := e.args
+	return st.callFunction(e.fn, args[:], NoPos)
+}
+func (e *exprApp2) getPos() Pos { return NoPos }
 
 // NewLazy returns a thunk computing f() when forced.
 func NewLazy(f func(st *State) Value) *Thunk {
@@ -91,13 +150,22 @@ func (st *State) forceThunk(t *Thunk, pos Pos) Value {
 	if st.goDepth > st.maxGoDepth {
 		st.raise(&Error{Kind: ErrStackOverflow, Msg: "stack overflow (possible infinite recursion)", Pos: pos})
 	}
+	pending := t.val
 	ok := false
 	defer func() {
 		if !ok {
-			st.thunkFailed(t, e, env)
+			st.thunkFailed(t, e, env, pending)
 		}
 	}()
-	v := e.eval(st, env)
+	var v Value
+	if app, isApp := e.(*App); isApp {
+		// A shared application: the thunk holds its argument.
+		t.val = nil
+		args := [1]Value{pending}
+		v = st.callFunction(app.fn, args[:], NoPos)
+	} else {
+		v = e.eval(st, env)
+	}
 	ok = true
 	st.goDepth--
 	t.val = v
@@ -108,12 +176,12 @@ func (st *State) forceThunk(t *Thunk, pos Pos) Value {
 
 // thunkFailed records a failure while forcing t (called while a panic
 // unwinds).
-func (st *State) thunkFailed(t *Thunk, e Expr, env *Env) {
+func (st *State) thunkFailed(t *Thunk, e Expr, env *Env, pending Value) {
 	err := st.pending
 	if err == nil {
 		// Not an evaluation error (an internal panic): make the thunk
 		// evaluable again.
-		t.expr, t.env = e, env
+		t.expr, t.env, t.val = e, env, pending
 		return
 	}
 	if err.Kind == ErrInfiniteRecursion && err.blackhole == t {
@@ -344,10 +412,11 @@ func (st *State) internalError(r any) *Error {
 // catch runs f, converting a raised evaluation error into a returned one
 // and restoring the depth counters. It is the evaluator's API boundary.
 func (st *State) catch(f func()) (err error) {
-	callDepth, goDepth := st.callDepth, st.goDepth
+	callDepth, goDepth, nargs := st.callDepth, st.goDepth, len(st.argStack)
 	defer func() {
 		if r := recover(); r != nil {
 			st.callDepth, st.goDepth = callDepth, goDepth
+			st.argStack = st.argStack[:nargs]
 			if e, ok := r.(*Error); ok {
 				st.pending = nil
 				err = e
@@ -365,7 +434,7 @@ func (st *State) catch(f func()) (err error) {
 // returns true, the error is returned instead of propagating. Other
 // errors propagate. It is how builtins like tryEval catch errors.
 func (st *State) TryCatch(f func(), keep func(*Error) bool) (caught *Error) {
-	callDepth, goDepth := st.callDepth, st.goDepth
+	callDepth, goDepth, nargs := st.callDepth, st.goDepth, len(st.argStack)
 	defer func() {
 		if caught != nil {
 			return
@@ -373,6 +442,7 @@ func (st *State) TryCatch(f func(), keep func(*Error) bool) (caught *Error) {
 		if r := recover(); r != nil {
 			if e, ok := r.(*Error); ok && keep(e) {
 				st.callDepth, st.goDepth = callDepth, goDepth
+				st.argStack = st.argStack[:nargs]
 				st.pending = nil
 				caught = e
 				return

@@ -85,6 +85,11 @@ type State struct {
 	// error propagation
 	pending *Error
 
+	// argStack holds the arguments of running builtins.
+	argStack []Value
+	// envPool holds reusable one-slot environments (see callLambda).
+	envPool []*Env
+
 	callDepth    int
 	maxCallDepth int
 	goDepth      int

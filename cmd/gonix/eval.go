@@ -247,6 +247,9 @@ func runEval(s *streams, f *evalFlags) error {
 		}
 		defer stop()
 	}
+	if p := getenv("GONIX_MEMPROFILE"); p != "" {
+		defer writeMemProfile(p)
+	}
 	st := builtins.New(evalOptions(s, f))
 	out := bufio.NewWriter(s.out)
 	defer out.Flush()
