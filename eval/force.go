@@ -44,7 +44,7 @@ func NewApp(fn Value) *App { return &App{fn: fn} }
 func (a *App) Thunk(arg Value) *Thunk { return &Thunk{expr: a, val: arg} }
 
 func (a *App) eval(st *State, env *Env) Value { panic("unreachable: App evaluated outside a thunk") }
-func (a *App) getPos() Pos                   { return NoPos }
+func (a *App) getPos() Pos                    { return NoPos }
 
 // appThunk1 is a thunk and its one-argument application in one
 // allocation.
