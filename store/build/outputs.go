@@ -137,9 +137,9 @@ func (r *realiser) checkFixed(n *node, o string, refs []string) (storepath.Conte
 
 // outputChecks are the reference and size constraints of one output.
 type outputChecks struct {
-	ignoreSelfRefs                           bool
-	maxSize, maxClosureSize                  *uint64
-	allowedReferences, allowedRequisites     *[]string
+	ignoreSelfRefs                             bool
+	maxSize, maxClosureSize                    *uint64
+	allowedReferences, allowedRequisites       *[]string
 	disallowedReferences, disallowedRequisites []string
 }
 
