@@ -1,0 +1,5 @@
+# Used by TestErrorMessages: callPackage cannot supply missingDependency.
+{ stdenv, missingDependency }:
+stdenv.mkDerivation {
+  name = "missing";
+}
