@@ -9,11 +9,11 @@ import (
 func init() { addFamily("math", 0, registerMath) }
 
 func registerMath(r *eval.Registry) {
-	prim(r, "add", 2, primAdd)
-	prim(r, "sub", 2, primSub)
-	prim(r, "mul", 2, primMul)
-	prim(r, "div", 2, primDiv)
-	prim(r, "lessThan", 2, func(st *eval.State, pos eval.Pos, args []eval.Value) eval.Value {
+	strict(r, "add", 2, primAdd)
+	strict(r, "sub", 2, primSub)
+	strict(r, "mul", 2, primMul)
+	strict(r, "div", 2, primDiv)
+	strict(r, "lessThan", 2, func(st *eval.State, pos eval.Pos, args []eval.Value) eval.Value {
 		a := st.Force(args[0], eval.NoPos)
 		b := st.Force(args[1], eval.NoPos)
 		if x, ok := a.(eval.Int); ok {
@@ -32,7 +32,7 @@ func registerMath(r *eval.Registry) {
 		{"bitXor", func(a, b int64) int64 { return a ^ b }},
 	} {
 		name, op := b.name, b.op
-		prim(r, name, 2, func(st *eval.State, pos eval.Pos, args []eval.Value) eval.Value {
+		strict(r, name, 2, func(st *eval.State, pos eval.Pos, args []eval.Value) eval.Value {
 			i1 := st.ForceInt(args[0], eval.NoPos, "while evaluating the first argument passed to builtins."+name)
 			i2 := st.ForceInt(args[1], eval.NoPos, "while evaluating the second argument passed to builtins."+name)
 			return eval.Int(op(i1, i2))

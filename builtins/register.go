@@ -48,3 +48,9 @@ func New(opts eval.Options) *eval.State {
 func prim(r *eval.Registry, name string, arity int, fn eval.PrimOpFunc) {
 	r.PrimOp(&eval.PrimOp{Name: name, Arity: arity, Fn: fn})
 }
+
+// strict registers a primop that forces all its arguments, in order,
+// before doing anything else (see eval.PrimOp.Strict).
+func strict(r *eval.Registry, name string, arity int, fn eval.PrimOpFunc) {
+	r.PrimOp(&eval.PrimOp{Name: name, Arity: arity, Fn: fn, Strict: true})
+}

@@ -53,11 +53,17 @@ type exprCall struct {
 	fn   Expr
 	args []Expr
 	pos  Pos
+	// strict is the strict builtin the call names directly (see
+	// PrimOp.Strict), or nil; set once the call is complete.
+	strict *PrimOp
 }
 
 func (e *exprCall) getPos() Pos { return e.pos }
 
 func (e *exprCall) eval(st *State, env *Env) Value {
+	if p := e.strict; p != nil && len(e.args) == p.Arity {
+		return st.callStrict(p, e.args, env, e.pos)
+	}
 	fn := e.fn.eval(st, env)
 	if len(e.args) == 1 {
 		arg := st.mkThunk(e.args[0], env)
@@ -68,6 +74,33 @@ func (e *exprCall) eval(st *State, env *Env) Value {
 		args[i] = st.mkThunk(a, env)
 	}
 	return st.callFunction(fn, args, e.pos)
+}
+
+// callStrict calls a strict builtin, evaluating its arguments eagerly
+// inside the builtin's trace frame (where Nix forces the thunks).
+func (st *State) callStrict(p *PrimOp, argExprs []Expr, env *Env, pos Pos) Value {
+	st.enterCall(pos)
+	if st.maxSteps > 0 {
+		st.step()
+	}
+	base := len(st.argStack)
+	ok := false
+	defer func() {
+		if !ok {
+			st.addTrace(pos, "while calling the '"+p.Name+"' builtin")
+		}
+	}()
+	for _, a := range argExprs {
+		v := a.eval(st, env)
+		st.argStack = append(st.argStack, v)
+	}
+	n := len(st.argStack)
+	v := st.force(p.Fn(st, pos, st.argStack[base:n:n]), pos)
+	ok = true
+	clear(st.argStack[base:])
+	st.argStack = st.argStack[:base]
+	st.callDepth--
+	return v
 }
 
 // CallFunction applies fn to args and returns the result in weak head
@@ -258,6 +291,14 @@ func capturesEnv(e Expr) bool {
 		}
 		return false
 	case *exprCall:
+		if x.strict != nil && len(x.args) == x.strict.Arity {
+			for _, a := range x.args {
+				if capturesEnv(a) {
+					return true
+				}
+			}
+			return false
+		}
 		if capturesEnv(x.fn) {
 			return true
 		}

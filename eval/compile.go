@@ -90,7 +90,7 @@ func (c *compiler) varFor(name string, ref scope.Ref, pos Pos) Expr {
 			if !ok {
 				return &exprUndefined{name: name, pos: pos}
 			}
-			return &exprVar{up: c.depth(), idx: slot, name: name, pos: pos}
+			return &exprVar{up: c.depth(), idx: slot, name: name, pos: pos, global: true}
 		}
 		return &exprVar{up: c.depth() - d.Scope.Depth, idx: d.Index, name: name, pos: pos}
 	}
@@ -104,6 +104,25 @@ func (c *compiler) varFor(name string, ref scope.Ref, pos Pos) Expr {
 		return &exprWithVar{sym: c.sym(name), name: name, withs: withs, pos: pos}
 	}
 	return &exprUndefined{name: name, pos: pos}
+}
+
+// call builds a function application.
+func (c *compiler) call(fn Expr, args []Expr, pos Pos) *exprCall {
+	return &exprCall{fn: fn, args: args, pos: pos, strict: c.strictPrimOp(fn)}
+}
+
+// strictPrimOp returns the builtin a call's function names when that is
+// a strict builtin of the unmodified base environment.
+func (c *compiler) strictPrimOp(fn Expr) *PrimOp {
+	v, ok := fn.(*exprVar)
+	if !ok || !v.global || c.globals.env != c.st.baseEnv {
+		return nil
+	}
+	p, ok := c.st.baseEnv.Vals[v.idx].(*PrimOp)
+	if !ok || !p.Strict {
+		return nil
+	}
+	return p
 }
 
 // lookupName resolves a name the parser introduces itself (__sub,
@@ -163,11 +182,8 @@ func (c *compiler) expr(n parser.Node) Expr {
 		return c.pathExpr(n)
 	case parser.NodeSearchPath:
 		pos := c.pos(n.Start())
-		return &exprCall{
-			fn:   c.lookupName("__findFile", NoPos),
-			args: []Expr{c.lookupName("__nixPath", NoPos), &exprConst{v: NewString(n.SearchPathName())}},
-			pos:  pos,
-		}
+		return c.call(c.lookupName("__findFile", NoPos),
+			[]Expr{c.lookupName("__nixPath", NoPos), &exprConst{v: NewString(n.SearchPathName())}}, pos)
 	case parser.NodeList:
 		elems := n.Elems()
 		l := &exprList{elems: make([]Expr, len(elems))}
@@ -204,7 +220,7 @@ func (c *compiler) expr(n parser.Node) Expr {
 			call.args = append(call.args, arg)
 			return call
 		}
-		return &exprCall{fn: fn, args: []Expr{arg}, pos: c.pos(n.Start())}
+		return c.call(fn, []Expr{arg}, c.pos(n.Start()))
 	case parser.NodeSelect:
 		e := &exprSelect{e: c.expr(n.Subject()), path: c.attrPath(n.AttrPath()), pos: c.pos(n.Start())}
 		if d := n.Default(); d.Valid() {
@@ -220,7 +236,7 @@ func (c *compiler) expr(n parser.Node) Expr {
 			return &exprNot{e: operand}
 		}
 		pos := c.pos(n.Start())
-		return &exprCall{fn: c.lookupName("__sub", NoPos), args: []Expr{&exprConst{v: Int(0)}, operand}, pos: pos}
+		return c.call(c.lookupName("__sub", NoPos), []Expr{&exprConst{v: Int(0)}, operand}, pos)
 	case parser.NodeBinary:
 		return c.binary(n)
 	}
@@ -232,7 +248,7 @@ func (c *compiler) binary(n parser.Node) Expr {
 	opPos := c.pos(op.Start())
 	l, r := n.Left(), n.Right()
 	call := func(name string, a, b Expr) Expr {
-		return &exprCall{fn: c.lookupName(name, NoPos), args: []Expr{a, b}, pos: opPos}
+		return c.call(c.lookupName(name, NoPos), []Expr{a, b}, opPos)
 	}
 	switch op.Kind() {
 	case parser.TokPipeInto, parser.TokPipeFrom:
@@ -246,7 +262,7 @@ func (c *compiler) binary(n parser.Node) Expr {
 			ce.args = append(ce.args, arg)
 			return ce
 		}
-		return &exprCall{fn: fn, args: []Expr{arg}, pos: opPos}
+		return c.call(fn, []Expr{arg}, opPos)
 	}
 	a, b := c.expr(l), c.expr(r)
 	switch op.Kind() {

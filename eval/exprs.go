@@ -127,6 +127,7 @@ type exprVar struct {
 	up, idx int
 	name    string
 	pos     Pos
+	global  bool // a slot of the global environment
 }
 
 func (e *exprVar) eval(st *State, env *Env) Value {

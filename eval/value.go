@@ -152,6 +152,11 @@ type PrimOp struct {
 	// NoTrace suppresses the "while calling the 'NAME' builtin" trace
 	// line (Nix does this for a few builtins such as throw and abort).
 	NoTrace bool
+	// Strict declares that the builtin forces all its arguments to weak
+	// head normal form, in order, before anything else observable; calls
+	// that name it directly then evaluate the arguments eagerly instead
+	// of allocating thunks for them.
+	Strict bool
 }
 
 // PrimOpApp is a partially applied builtin.

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strconv"
 	"strings"
 
@@ -249,6 +250,11 @@ func runEval(s *streams, f *evalFlags) error {
 	}
 	if p := getenv("GONIX_MEMPROFILE"); p != "" {
 		defer writeMemProfile(p)
+	}
+	if getenv("GOGC") == "" {
+		// Evaluation allocates many short-lived objects from a small live
+		// heap; collecting half as often costs little memory.
+		debug.SetGCPercent(200)
 	}
 	st := builtins.New(evalOptions(s, f))
 	out := bufio.NewWriter(s.out)
