@@ -104,6 +104,7 @@ same evaluation results, same .drv and output paths, same store.`,
 		newStoreCmd(s),
 		newProfileCmd(s),
 		newCheckCmd(s),
+		newBuildCmd(s), newDerivationCmd(s),
 		newLSPCmd(s),
 	)
 	for _, c := range root.Commands() {

@@ -151,7 +151,7 @@ nix-store and nix path-info.`,
 	cmd.AddCommand(
 		newStoreAddCmd(s), newStoreDumpCmd(s), newStoreQueryCmd(s), newStorePathInfoCmd(s),
 		newStoreGCCmd(s), newStoreDeleteCmd(s), newStoreOptimiseCmd(s), newStoreVerifyCmd(s),
-		newStoreLogCmd(s),
+		newStoreLogCmd(s), newStoreCopyCmd(s),
 	)
 	return cmd
 }
