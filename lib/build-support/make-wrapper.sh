@@ -81,7 +81,7 @@ makeWrapper() {
     done
     mkdir -p "$(dirname "$wrapper")"
     {
-        echo "#!${BASH:-/bin/bash}"
+        echo "#!${CONFIG_SHELL:-/bin/bash}"
         local l
         for l in ${lines[@]+"${lines[@]}"}; do
             echo "$l"
