@@ -35,6 +35,15 @@ func (c *staticChecker) add(start, end, detect int, msg string) {
 }
 
 func (c *staticChecker) walk(n Node) {
+	c.checkNode(n)
+	for ch := n.FirstChild(); ch.Valid(); ch = ch.Next() {
+		c.walk(ch)
+	}
+}
+
+// checkNode runs the checks that concern n itself (not its descendants,
+// except literal sets merged into it).
+func (c *staticChecker) checkNode(n Node) {
 	switch n.Kind() {
 	case NodeAttrSet, NodeLetIn, NodeLegacyLet:
 		if c.covered[n.ID()] || c.simpleUnique(n) {
@@ -58,9 +67,6 @@ func (c *staticChecker) walk(n Node) {
 		}
 	case NodeLambda:
 		c.checkFormals(n)
-	}
-	for ch := n.FirstChild(); ch.Valid(); ch = ch.Next() {
-		c.walk(ch)
 	}
 }
 
