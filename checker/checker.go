@@ -72,6 +72,11 @@ type ctx struct {
 	dnScopes []parser.Node
 	// hasErrors reports whether the tree has syntax or static errors.
 	hasErrors bool
+	// letEmptiedCache remembers, per let, where its body starts when the
+	// unused-code fixes remove all its bindings (else -1).
+	letEmptiedCache map[int]int
+	// pragmaBreaks serves deadnix's skip comments (see pragmaSkip).
+	pragmaBreaks []int32
 	// keyScratch is reused by attrSet.
 	keyScratch []attrKey
 	// globals, when set, are the base scope's names, which the resolver

@@ -81,28 +81,20 @@ func (c *ctx) deadnix() {
 			continue
 		case opts.NoLambdaPatternNames && b.kind == dnFormal:
 			continue
-		case hasPragmaSkip(c.t, b.decl):
+		case c.pragmaSkip(b.decl):
 			continue
 		}
 		cands = append(cands, b)
 	}
-	dead := make(map[int]bool)
-	results := make(map[int]*dnResult)
-	for {
-		prev := len(results)
-		for _, b := range cands {
-			unused := c.dnUnused(b, dead)
-			if unused || (opts.WarnUsedUnderscore && strings.HasPrefix(b.name, "_")) {
-				dead[b.decl.ID()] = true
-				results[b.decl.ID()] = &dnResult{b: b, unused: unused}
-			}
-		}
-		if len(results) == prev {
-			break
-		}
-	}
-	if len(results) == 0 {
+	dead, unusedSet := c.dnFixpoint(cands, opts.WarnUsedUnderscore)
+	if len(dead) == 0 {
 		return
+	}
+	results := make(map[int]*dnResult, len(dead))
+	for _, b := range cands {
+		if dead[b.decl.ID()] {
+			results[b.decl.ID()] = &dnResult{b: b, unused: unusedSet[b]}
+		}
 	}
 	list := make([]*dnResult, 0, len(results))
 	for _, r := range results {
@@ -204,45 +196,112 @@ func (c *ctx) dnBindings(n parser.Node, out []*dnBinding) []*dnBinding {
 	return out
 }
 
-// hasPragmaSkip looks back from decl's first token for a comment
-// containing "deadnix: skip", up to the second line break.
-func hasPragmaSkip(t *parser.Tree, decl parser.Node) bool {
-	breaks := 0
-	for i := decl.FirstTokenIndex() - 1; i >= 0; i-- {
-		tk := t.Token(i)
-		switch tk.Kind() {
-		case parser.TokWhitespace:
-			breaks += strings.Count(tk.Text(), "\n")
-			if breaks > 1 {
-				return false
-			}
-		case parser.TokComment:
-			if strings.Contains(tk.Text(), "deadnix: skip") {
-				return true
-			}
-		}
+// pragmaSkip reports whether a comment containing "deadnix: skip" comes
+// before decl's first token with at most one line break in between (the
+// nearest such comment decides, as deadnix's backward search does).
+func (c *ctx) pragmaSkip(decl parser.Node) bool {
+	if c.pragmaBreaks == nil {
+		c.pragmaBreaks = pragmaBreaks(c.t)
 	}
-	return false
+	b := c.pragmaBreaks[decl.FirstTokenIndex()]
+	return b >= 0 && b <= 1
 }
 
-// dnUnused reports whether every use of b lies in b's own declaration or
-// in code already found dead.
-func (c *ctx) dnUnused(b *dnBinding, dead map[int]bool) bool {
-	for _, ref := range c.refs(b.def) {
-		body := dnBodyOf(ref, b.scopeNode)
-		if !body.Valid() {
-			return false
+// pragmaBreaks returns, for each token, the number of line breaks since the
+// last "deadnix: skip" comment before it, or -1 when there is none.
+func pragmaBreaks(t *parser.Tree) []int32 {
+	out := make([]int32, t.NumTokens())
+	if !strings.Contains(t.Src, "deadnix: skip") {
+		for i := range out {
+			out[i] = -1
 		}
-		id := body.ID()
-		if id == b.decl.ID() || dead[id] {
-			continue
-		}
-		if body.Kind() == parser.NodeInheritFrom && allNamesDead(body.Parent(), dead) {
-			continue
-		}
-		return false
+		return out
 	}
-	return true
+	breaks := int32(-1)
+	for i := 0; i < t.NumTokens(); i++ {
+		out[i] = breaks
+		tk := t.Token(i)
+		switch tk.Kind() {
+		case parser.TokComment:
+			if strings.Contains(tk.Text(), "deadnix: skip") {
+				breaks = 0
+			}
+		case parser.TokWhitespace:
+			if breaks >= 0 {
+				breaks += int32(strings.Count(tk.Text(), "\n"))
+			}
+		}
+	}
+	return out
+}
+
+// dnFixpoint finds the dead bindings among cands: those whose every use
+// lies in their own declaration or in dead code (and, with
+// warnUnderscore, every binding named _x). It works through a worklist, so
+// chains of bindings cost linear time; the result is the fixpoint deadnix
+// reaches by rescanning. unused tells which dead bindings are unused (the
+// others are used `_x` bindings).
+func (c *ctx) dnFixpoint(cands []*dnBinding, warnUnderscore bool) (dead map[int]bool, unused map[*dnBinding]bool) {
+	dead = make(map[int]bool)
+	unused = make(map[*dnBinding]bool)
+	live := make(map[*dnBinding]int, len(cands))
+	// waiting lists, per body node that may die, the bindings with a use
+	// there.
+	waiting := make(map[int][]*dnBinding)
+	var queue []*dnBinding
+	for _, b := range cands {
+		n := 0
+		for _, ref := range c.refs(b.def) {
+			body := dnBodyOf(ref, b.scopeNode)
+			if !body.Valid() {
+				n++ // a use the analysis cannot place: keep the binding
+				continue
+			}
+			if body.ID() == b.decl.ID() {
+				continue
+			}
+			if body.Kind() == parser.NodeInheritFrom && len(body.Parent().Attrs()) == 0 {
+				continue // `inherit (e);` binds nothing: dead from the start
+			}
+			switch body.Kind() {
+			case parser.NodeBinding, parser.NodeFormal, parser.NodeInheritFrom:
+				waiting[body.ID()] = append(waiting[body.ID()], b)
+			}
+			n++
+		}
+		live[b] = n
+		if n == 0 {
+			unused[b] = true
+		}
+		if n == 0 || warnUnderscore && strings.HasPrefix(b.name, "_") {
+			dead[b.decl.ID()] = true
+			queue = append(queue, b)
+		}
+	}
+	kill := func(id int) {
+		for _, w := range waiting[id] {
+			live[w]--
+			if live[w] == 0 {
+				unused[w] = true
+				if !dead[w.decl.ID()] {
+					dead[w.decl.ID()] = true
+					queue = append(queue, w)
+				}
+			}
+		}
+		delete(waiting, id)
+	}
+	for len(queue) > 0 {
+		b := queue[len(queue)-1]
+		queue = queue[:len(queue)-1]
+		kill(b.decl.ID())
+		if b.inherit.Valid() && allNamesDead(b.inherit, dead) {
+			if from := b.inherit.ChildOf(parser.NodeInheritFrom); from.Valid() {
+				kill(from.ID())
+			}
+		}
+	}
+	return dead, unused
 }
 
 // dnBodyOf returns the part of scope node sc that contains ref: for a let,
@@ -293,12 +352,23 @@ func (c *ctx) dnFix(b *dnBinding, removed map[int]bool) *Fix {
 		return c.dnFormalFix(b)
 	}
 	let := b.scopeNode
-	if letEmptied(let, removed) {
-		body := let.Body()
-		if !body.Valid() {
-			return nil
+	// Whether the fixes empty the let, and where its body starts (-1 when
+	// they do not): once per let, as lets can have many bindings.
+	bodyStart, ok := c.letEmptiedCache[let.ID()]
+	if !ok {
+		bodyStart = -1
+		if letEmptied(let, removed) {
+			if body := let.Body(); body.Valid() {
+				bodyStart = body.Start()
+			}
 		}
-		return replace("Remove the unused let", let.Start(), body.Start(), "")
+		if c.letEmptiedCache == nil {
+			c.letEmptiedCache = make(map[int]int)
+		}
+		c.letEmptiedCache[let.ID()] = bodyStart
+	}
+	if bodyStart >= 0 {
+		return replace("Remove the unused let", let.Start(), bodyStart, "")
 	}
 	if b.inherit.Valid() {
 		if allNamesDead(b.inherit, removed) {

@@ -24,17 +24,21 @@ type FileReport struct {
 	Fixed int
 
 	lines []uint32
+	// The last UTF-16 column computed (see Pos16).
+	c16Line, c16Off, c16 int
+	ascii                []int8 // per line: 1 ASCII, -1 not, 0 unknown
 }
 
 // Point is a 1-based line and column: Column counts bytes (as Nix does),
-// Column16 UTF-16 code units (as editors and SARIF do).
+// Column16 UTF-16 code units (as editors and SARIF do; set by Pos16).
 type Point struct {
 	Line     int `json:"line"`
 	Column   int `json:"column"`
 	Column16 int `json:"-"`
 }
 
-// Pos converts a byte offset of the report's source to a Point.
+// Pos converts a byte offset of the report's source to a Point (without
+// Column16).
 func (r *FileReport) Pos(off int) Point {
 	if r.lines == nil {
 		r.lines = parser.LineStarts(r.Src)
@@ -46,16 +50,57 @@ func (r *FileReport) Pos(off int) Point {
 		off = len(r.Src)
 	}
 	line := sort.Search(len(r.lines), func(i int) bool { return int(r.lines[i]) > off })
-	start := int(r.lines[line-1])
-	c16 := 0
-	for _, ru := range r.Src[start:off] {
+	return Point{Line: line, Column: off - int(r.lines[line-1]) + 1}
+}
+
+// Pos16 is Pos with Column16.
+func (r *FileReport) Pos16(off int) Point {
+	p := r.Pos(off)
+	start := int(r.lines[p.Line-1])
+	off = start + p.Column - 1
+	if r.asciiLine(p.Line) {
+		p.Column16 = p.Column
+		return p
+	}
+	// Successive calls on one line at growing offsets (findings come
+	// sorted) count only the new part of the line.
+	from, c16 := start, 0
+	if r.c16Line == p.Line && r.c16Off <= off {
+		from, c16 = r.c16Off, r.c16
+	}
+	for _, ru := range r.Src[from:off] {
 		if ru >= 0x10000 {
 			c16 += 2
 		} else {
 			c16++
 		}
 	}
-	return Point{Line: line, Column: off - start + 1, Column16: c16 + 1}
+	r.c16Line, r.c16Off, r.c16 = p.Line, off, c16
+	p.Column16 = c16 + 1
+	return p
+}
+
+// asciiLine reports whether a line is plain ASCII (its UTF-16 columns are
+// its byte columns), remembering the answer.
+func (r *FileReport) asciiLine(line int) bool {
+	if r.ascii == nil {
+		r.ascii = make([]int8, len(r.lines))
+	}
+	switch r.ascii[line-1] {
+	case 1:
+		return true
+	case -1:
+		return false
+	}
+	text := r.lineText(line)
+	for i := 0; i < len(text); i++ {
+		if text[i] >= 0x80 {
+			r.ascii[line-1] = -1
+			return false
+		}
+	}
+	r.ascii[line-1] = 1
+	return true
 }
 
 // lineText returns the text of a 1-based line without its end.
@@ -63,11 +108,12 @@ func (r *FileReport) lineText(line int) string {
 	if line < 1 || line > len(r.lines) {
 		return ""
 	}
-	s := r.Src[r.lines[line-1]:]
-	if i := strings.IndexAny(s, "\r\n"); i >= 0 {
-		s = s[:i]
+	end := len(r.Src)
+	if line < len(r.lines) {
+		end = int(r.lines[line])
 	}
-	return s
+	s := r.Src[r.lines[line-1]:end]
+	return strings.TrimRight(s, "\r\n")
 }
 
 // WriteText prints the findings with Nix-style code frames:
@@ -106,23 +152,63 @@ func WriteText(w io.Writer, r *FileReport) error {
 	return nil
 }
 
+// maxFrameWidth bounds the source shown in a code frame; longer lines
+// (minified or generated code) are cut around the range.
+const maxFrameWidth = 160
+
 // frame prints one label: its source line and carets under its range.
 func (r *FileReport) frame(b *strings.Builder, l Label, prevLine *int) {
 	sp, ep := r.Pos(l.Start), r.Pos(l.End)
+	text := r.lineText(sp.Line)
+	start := sp.Column - 1
+	end := len(text)
+	if ep.Line == sp.Line {
+		end = ep.Column - 1
+	}
+	// The window of the line to show.
+	lo, hi := 0, len(text)
+	if len(text) > maxFrameWidth {
+		lo = start - maxFrameWidth/3
+		if lo < 0 {
+			lo = 0
+		}
+		for lo > 0 && !utf8.RuneStart(text[lo]) {
+			lo--
+		}
+		hi = lo + maxFrameWidth
+		if hi > len(text) {
+			hi = len(text)
+		}
+		for hi < len(text) && !utf8.RuneStart(text[hi]) {
+			hi++
+		}
+	}
+	shown := text[lo:hi]
+	pre, post := "", ""
+	if lo > 0 {
+		pre = "…"
+	}
+	if hi < len(text) {
+		post = "…"
+	}
 	if sp.Line != *prevLine {
 		if *prevLine != 0 && sp.Line > *prevLine+1 {
 			b.WriteString("             ...\n")
 		}
-		fmt.Fprintf(b, "       %5d| %s\n", sp.Line, expandTabs(r.lineText(sp.Line)))
+		fmt.Fprintf(b, "       %5d| %s%s%s\n", sp.Line, pre, expandTabs(shown), post)
 		*prevLine = sp.Line
 	}
-	text := r.lineText(sp.Line)
-	startCol := displayWidth(text, sp.Column-1)
-	endCol := len(text)
-	if ep.Line == sp.Line {
-		endCol = ep.Column - 1
+	clamp := func(x int) int {
+		if x < lo {
+			return lo
+		}
+		if x > hi {
+			return hi
+		}
+		return x
 	}
-	width := displayWidth(text, endCol) - startCol
+	startCol := utf8.RuneCountInString(pre) + utf8.RuneCountInString(text[lo:clamp(start)])
+	width := utf8.RuneCountInString(text[clamp(start):clamp(end)])
 	if width < 1 {
 		width = 1
 	}
@@ -134,18 +220,6 @@ func (r *FileReport) frame(b *strings.Builder, l Label, prevLine *int) {
 		b.WriteString(" " + l.Message)
 	}
 	b.WriteByte('\n')
-}
-
-// displayWidth counts the columns the first n bytes of a line take
-// (tabs as 8 columns wide stops are not assumed: one tab, one column).
-func displayWidth(line string, n int) int {
-	if n > len(line) {
-		n = len(line)
-	}
-	if n < 0 {
-		n = 0
-	}
-	return utf8.RuneCountInString(line[:n])
 }
 
 func expandTabs(s string) string { return strings.ReplaceAll(s, "\t", " ") }
@@ -321,7 +395,7 @@ func sarifURI(path string) string {
 }
 
 func (r *FileReport) region(start, end int) sarifRegion {
-	s, e := r.Pos(start), r.Pos(end)
+	s, e := r.Pos16(start), r.Pos16(end)
 	return sarifRegion{StartLine: s.Line, StartColumn: s.Column16, EndLine: e.Line, EndColumn: e.Column16}
 }
 
