@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"time"
 )
 
 //go:embed default.nix flake.nix lib stdenv build-support
@@ -67,7 +68,7 @@ func Hash() string {
 
 // Materialize writes the library into dir, which must not exist or be an
 // empty directory. Directories are created 0755, files 0444 (0555 for
-// scripts, see [Executable]).
+// scripts, see [Executable]), all with modification time [ModTime].
 func Materialize(dir string) error {
 	if dir == "" {
 		return errors.New("materialise gonix lib: empty directory name")
@@ -104,13 +105,31 @@ func Materialize(dir string) error {
 			return err
 		}
 		// Explicitly, so the umask cannot change the result.
-		return os.Chmod(target, fileMode(data))
+		if err := os.Chmod(target, fileMode(data)); err != nil {
+			return err
+		}
+		return os.Chtimes(target, ModTime(), ModTime())
 	})
+	if err == nil {
+		// Directories last: writing their entries changed their times.
+		err = fs.WalkDir(embedded, ".", func(p string, d fs.DirEntry, err error) error {
+			if err != nil || !d.IsDir() {
+				return err
+			}
+			target := filepath.Join(dir, filepath.FromSlash(p))
+			return os.Chtimes(target, ModTime(), ModTime())
+		})
+	}
 	if err != nil {
 		return fmt.Errorf("materialise gonix lib into %s: %w", dir, err)
 	}
 	return nil
 }
+
+// ModTime is the modification time of every materialised file and
+// directory (the one Nix gives store paths), so that flake lock entries
+// for a materialised library (lastModified) are the same everywhere.
+func ModTime() time.Time { return time.Unix(1, 0) }
 
 // Verify checks that dir holds exactly the library: the same files with
 // the same content and executable bits, and nothing else. It returns an

@@ -82,6 +82,9 @@ func TestMaterialize(t *testing.T) {
 		if info.Mode().Perm() != want {
 			t.Errorf("%s: mode %v, want %v", f, info.Mode().Perm(), want)
 		}
+		if !info.ModTime().Equal(ModTime()) {
+			t.Errorf("%s: modification time %v, want %v", f, info.ModTime(), ModTime())
+		}
 	}
 	info, _ := os.Stat(filepath.Join(dir, "stdenv/runtime/bin/cc"))
 	if info.Mode()&0o111 == 0 {

@@ -5,7 +5,10 @@
 
 pkgs.mkShell {
   inputsFrom = [ (import ./default.nix { inherit pkgs; }) ];
+  # `make install` in the shell installs into the shell's writable $out
+  # rather than /usr/local.
   shellHook = ''
-    echo "hello dev shell: run 'make' or 'genericBuild'"
+    export PREFIX="''${PREFIX:-$out}"
+    echo "hello dev shell: run 'make', 'make check' or 'genericBuild'"
   '';
 }
