@@ -109,6 +109,9 @@ func registerLists(r *eval.Registry) {
 	anyAll("all", false)
 	prim(r, "genList", 2, func(st *eval.State, pos eval.Pos, args []eval.Value) eval.Value {
 		n := st.ForceInt(args[1], eval.NoPos, "while evaluating the second argument passed to builtins.genList")
+		if max := st.Options().MaxListSize; max > 0 && n > int64(max) {
+			st.Raise(st.Errorf(eval.ErrEval, "cannot create list of size %d (limit %d)", n, max))
+		}
 		if n < 0 || n > 1<<40 {
 			st.Raise(st.Errorf(eval.ErrEval, "cannot create list of size %d", n))
 		}

@@ -145,6 +145,9 @@ func (st *State) forceThunk(t *Thunk, pos Pos) Value {
 		st.rethrow(x.err)
 	}
 	env := t.env
+	if st.maxSteps > 0 {
+		st.step()
+	}
 	t.expr = theBlackhole
 	st.goDepth++
 	if st.goDepth > st.maxGoDepth {

@@ -44,6 +44,9 @@ type Options struct {
 	AbortOnWarn bool
 	// TraceVerbose enables builtins.traceVerbose.
 	TraceVerbose bool
+	// MaxListSize, when positive, bounds the size of lists builtins
+	// create in one go (genList), for resource-limited evaluation.
+	MaxListSize int
 	// Store provides the store operations evaluation needs; nil means no
 	// store: paths are hashed but not copied, and store-only builtins
 	// fail.
