@@ -91,7 +91,7 @@ func TestErrors(t *testing.T) {
 		{`let a = a; in a`, `infinite recursion encountered`},
 		{`{ }.x`, `attribute 'x' missing`},
 		{`throw "boom"`, `boom`},
-		
+
 		{`9223372036854775807 + 1`, `integer overflow in adding 9223372036854775807 + 1`},
 		{`1 / 0`, `division by zero`},
 		{`builtins.head [ ]`, `'builtins.head' called on an empty list`},
