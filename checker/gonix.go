@@ -43,6 +43,10 @@ func (c *ctx) redundantIf(n, cond, then, els parser.Node) {
 // ident runs the rules about single variables: G301 (`or` as a name)
 // and G305 (__name for builtins.name), and records with usage.
 func (c *ctx) ident(n parser.Node) {
+	if n.Name() == "__curPos" {
+		c.report(rCurPos, n.Start(), n.End(), "`__curPos` is an undocumented internal of Nix (its value is the position {file, line, column})", nil)
+		return
+	}
 	ref, global, ok := c.lookup(n)
 	if !ok {
 		ref, global, ok = c.fallbackRef(n)

@@ -76,6 +76,7 @@ const (
 	rShadowInternal
 	rPreferBuiltins
 	rAbsolutePath
+	rCurPos
 
 	rRedundantIfBool
 	rEmptyAttrsetUpdate
@@ -135,6 +136,7 @@ var allRules = [numRules]Rule{
 	rShortPath:      {Code: "G303", Name: "short-path-literal", Severity: SeverityWarning, Default: true, Fixable: true, Summary: "A path literal like `a/b` without `./` (Nix's --lint-short-path-literals).", Tags: deprecated},
 	rShadowInternal: {Code: "G304", Name: "shadowed-internal", Severity: SeverityWarning, Default: true, Summary: "A binding named `__sub`, `__mul`, `__div` or `__lessThan` changes what `-`, `*`, `/` and `<` do."},
 	rPreferBuiltins: {Code: "G305", Name: "prefer-builtins", Severity: SeverityInfo, Default: true, Fixable: true, Summary: "`__name` is the hidden alias of `builtins.name`."},
+	rCurPos:         {Code: "G307", Name: "cur-pos", Severity: SeverityInfo, Default: true, Summary: "`__curPos` is an undocumented internal of Nix's parser.", Tags: deprecated},
 	rAbsolutePath:   {Code: "G306", Name: "absolute-path-literal", Severity: SeverityInfo, Default: false, Summary: "An absolute or home path literal (not portable; Nix's --lint-absolute-path-literals; off by default)."},
 
 	rRedundantIfBool:    {Code: "G401", Name: "redundant-if", Severity: SeverityWarning, Default: true, Fixable: true, Summary: "`if c then true else false` is `c`."},

@@ -51,6 +51,7 @@ func TestGonixRules(t *testing.T) {
 		{"./a/b", ""},
 		{"let __sub = a: b: 0; in 1 - 2", "G201@1:5 G304@1:5 G202@1:13 G202@1:16"},
 		{"__add 1 2", "G305@1:1"},
+		{"[ __curPos ]", "G307@1:3"},
 		{"let builtins = {}; in __add", "G201@1:5 G403@1:5 G305@1:23"},
 		// Simplifications.
 		{"c: if c then true else false", "G401@1:4"},
