@@ -16,6 +16,7 @@ require (
 	go.uber.org/zap v1.28.0
 	golang.org/x/sys v0.49.0
 	modernc.org/sqlite v1.62.0
+	github.com/chzyer/readline v1.5.1
 )
 
 require (
