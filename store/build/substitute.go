@@ -36,14 +36,7 @@ func (r *realiser) substitutePaths(paths []string) error {
 		if ok {
 			return nil
 		}
-		lock, err := r.st.LockPath(p)
-		if err != nil {
-			return err
-		}
-		defer lock.Unlock()
-		if ok, err := r.st.IsValid(p); err != nil || ok {
-			return err
-		}
+		// AddNar takes the path's lock itself and skips valid paths.
 		var errs []error
 		for _, s := range r.opts.Substituters {
 			has, err := s.Has(p)

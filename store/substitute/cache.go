@@ -223,3 +223,32 @@ func Decompress(method string, r io.Reader) (io.Reader, error) {
 	}
 	return nil, fmt.Errorf("unsupported compression method '%s'", method)
 }
+
+// FetchClosure fetches path and every path it refers to that the store
+// lacks, references first.
+func (c *Cache) FetchClosure(path string) error {
+	seen := map[string]bool{}
+	var visit func(p string) error
+	visit = func(p string) error {
+		if seen[p] {
+			return nil
+		}
+		seen[p] = true
+		if ok, err := c.st.IsValid(p); err != nil || ok {
+			return err
+		}
+		refs, err := c.References(p)
+		if err != nil {
+			return err
+		}
+		for _, r := range refs {
+			if r != p {
+				if err := visit(r); err != nil {
+					return err
+				}
+			}
+		}
+		return c.Fetch(p)
+	}
+	return visit(path)
+}
