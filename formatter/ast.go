@@ -200,6 +200,9 @@ type abstraction struct {
 
 type application struct {
 	f, a expr
+	// cursed marks `e or`, a call of the variable or, which nixfmt's
+	// parser reads as two terms where a term is expected.
+	cursed bool
 }
 
 type operation struct {

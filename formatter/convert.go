@@ -233,7 +233,7 @@ func (c *converter) expr(n parser.Node) expr {
 	case parser.NodeApply:
 		f := c.expr(n.FirstChild())
 		a := c.expr(n.FirstChild().Next())
-		return &application{f: f, a: a}
+		return &application{f: f, a: a, cursed: cursedOr(n)}
 	case parser.NodeSelect:
 		return c.selection(n)
 	case parser.NodeHasAttr:
@@ -356,16 +356,21 @@ func (c *converter) list(n parser.Node) *listTerm {
 		if !e.Node.Valid() {
 			c.fail(n, "token")
 		}
-		if cursedOr(e.Node) {
-			// nixfmt reads `[ e or ]` as two elements.
-			for _, x := range []parser.Node{e.Node.FirstChild(), e.Node.FirstChild().Next()} {
-				l.items = c.commentItem(l.items)
-				l.items = append(l.items, item{v: c.expr(x)})
+		l.items = c.commentItem(l.items)
+		x := c.expr(e.Node)
+		if app, ok := x.(*application); ok && app.cursed {
+			// nixfmt reads `[ e or ]` as two elements; comments before
+			// `or` become an item of their own.
+			l.items = append(l.items, item{v: app.f})
+			or := app.a.(*leaf)
+			if len(or.pre) > 0 {
+				l.items = append(l.items, item{comments: or.pre})
+				or = cloneLeaf(or, func(a *ann) { a.pre = nil })
 			}
+			l.items = append(l.items, item{v: or})
 			continue
 		}
-		l.items = c.commentItem(l.items)
-		l.items = append(l.items, item{v: c.expr(e.Node)})
+		l.items = append(l.items, item{v: x})
 	}
 	l.items = c.commentItem(l.items)
 	l.close = c.leaf(k[len(k)-1].Token, tkOther)
@@ -500,13 +505,13 @@ func (c *converter) selection(n parser.Node) expr {
 	s.sels = c.attrPath(k[2].Node, dot)
 	if len(k) == 5 {
 		s.orKw = c.leaf(k[3].Token, tkOther)
-		if d := k[4].Node; cursedOr(d) {
+		s.def = c.expr(k[4].Node)
+		if app, ok := s.def.(*application); ok && app.cursed {
 			// `s.a or d or`: the default is d; the call of `or`
 			// applies to the whole selection.
-			s.def = c.expr(d.FirstChild())
-			return &application{f: s, a: c.expr(d.FirstChild().Next())}
+			s.def = app.f
+			return &application{f: s, a: app.a, cursed: true}
 		}
-		s.def = c.expr(k[4].Node)
 	}
 	return s
 }
