@@ -26,7 +26,8 @@ type nixBuilder struct {
 	name string
 	// root is the chroot store's root directory; "" for the real store.
 	root string
-	// argv is the command for building file with the given attributes.
+	// argv is the command for building file with the given attributes
+	// (extra arguments, such as -I or --argstr, follow).
 	argv func(file string, attrs []string) []string
 	env  []string
 }
@@ -81,6 +82,7 @@ func getBuilders(t *testing.T) []*nixBuilder {
 	if testing.Short() {
 		t.Skip("builds are skipped in -short mode")
 	}
+	trackFiles(t, "testdata", "../examples/hello")
 	builds.once.Do(probeBuilders)
 	if len(builds.builders) == 0 {
 		t.Skip(builds.skip)
@@ -168,8 +170,8 @@ func firstLine(s string) string {
 
 // run builds attrs of file; it returns the output paths (store paths as
 // Nix names them) and stderr (the build log).
-func (b *nixBuilder) run(file string, attrs []string) ([]string, string, error) {
-	argv := b.argv(file, attrs)
+func (b *nixBuilder) run(file string, attrs []string, extra ...string) ([]string, string, error) {
+	argv := append(b.argv(file, attrs), extra...)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
@@ -195,9 +197,9 @@ func (b *nixBuilder) realPath(storePath string) string {
 
 // buildAll builds the named attributes of file and returns their output
 // paths by attribute.
-func (b *nixBuilder) buildAll(t *testing.T, file string, attrs []string) map[string]string {
+func (b *nixBuilder) buildAll(t *testing.T, file string, attrs []string, extra ...string) map[string]string {
 	t.Helper()
-	outs, _, err := b.run(absPath(t, file), attrs)
+	outs, _, err := b.run(absPath(t, file), attrs, extra...)
 	if err != nil {
 		t.Fatal(err)
 	}

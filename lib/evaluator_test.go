@@ -53,6 +53,27 @@ func removeAll(dir string) {
 	_ = os.RemoveAll(dir)
 }
 
+// trackFiles reads the files under the given paths so that go test's
+// result cache knows about them (they are read by Nix, in another
+// process, which the cache cannot see).
+func trackFiles(t *testing.T, paths ...string) {
+	t.Helper()
+	for _, p := range paths {
+		err := filepath.WalkDir(p, func(q string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if !d.IsDir() {
+				_, err = os.ReadFile(q)
+			}
+			return err
+		})
+		if err != nil {
+			t.Fatalf("test data: %v", err)
+		}
+	}
+}
+
 // evaluator evaluates a Nix expression strictly and prints it as JSON.
 type evaluator struct {
 	name string
@@ -181,15 +202,16 @@ in builtins.mapAttrs run (` + selection + `)`
 
 // runNixTestFile runs every case of a Nix test file with every evaluator,
 // one subtest per evaluator and case.
-func runNixTestFile(t *testing.T, file string) {
+func runNixTestFile(t *testing.T, file string, searchPath ...string) {
 	t.Helper()
+	trackFiles(t, "testdata", "../examples/hello")
 	abs, err := filepath.Abs(file)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, ev := range evaluators(t) {
 		t.Run(ev.name, func(t *testing.T) {
-			results, err := evalCases(ev, abs)
+			results, err := evalCases(ev, abs, searchPath...)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -212,8 +234,8 @@ func runNixTestFile(t *testing.T, file string) {
 // evalCases evaluates all cases at once; when that fails (an error
 // tryEval cannot catch), each case alone, so the failure is reported on
 // the case that caused it.
-func evalCases(ev evaluator, file string) (map[string]result, error) {
-	out, err := ev.eval(nixTestHarness(file, nil))
+func evalCases(ev evaluator, file string, searchPath ...string) (map[string]result, error) {
+	out, err := ev.eval(nixTestHarness(file, nil), searchPath...)
 	if err == nil {
 		var raw map[string]caseResult
 		if err := json.Unmarshal(out, &raw); err != nil {
@@ -225,7 +247,7 @@ func evalCases(ev evaluator, file string) (map[string]result, error) {
 		}
 		return res, nil
 	}
-	namesOut, nerr := ev.eval(`builtins.attrNames (import ` + nixString(file) + ` { lib = import <gonix/lib>; pkgs = import <gonix> { }; })`)
+	namesOut, nerr := ev.eval(`builtins.attrNames (import `+nixString(file)+` { lib = import <gonix/lib>; pkgs = import <gonix> { }; })`, searchPath...)
 	if nerr != nil {
 		return nil, fmt.Errorf("the test file does not evaluate: %v (and all cases together: %v)", nerr, err)
 	}
@@ -235,7 +257,7 @@ func evalCases(ev evaluator, file string) (map[string]result, error) {
 	}
 	res := map[string]result{}
 	for _, n := range names {
-		out, err := ev.eval(nixTestHarness(file, []string{n}))
+		out, err := ev.eval(nixTestHarness(file, []string{n}), searchPath...)
 		if err != nil {
 			res[n] = result{evalErr: err}
 			continue
@@ -314,6 +336,7 @@ type errorCase struct {
 
 func runErrorCases(t *testing.T, cases []errorCase) {
 	t.Helper()
+	trackFiles(t, "testdata")
 	for _, ev := range evaluators(t) {
 		t.Run(ev.name, func(t *testing.T) {
 			for _, c := range cases {

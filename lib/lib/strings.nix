@@ -70,7 +70,11 @@ rec {
       m = stringLength suffix;
     in
     n >= m && substring (n - m) m s == suffix;
-  hasInfix = infix: s: length (split (escapeRegex infix) (toString s)) > 1;
+  # (The infix's string context is irrelevant to a yes/no answer, and a
+  # regex must not have one.)
+  hasInfix =
+    infix: s:
+    length (split (escapeRegex (builtins.unsafeDiscardStringContext (toString infix))) (toString s)) > 1;
   removePrefix =
     prefix: s:
     if hasPrefix prefix s then
@@ -98,7 +102,7 @@ rec {
     sep: s:
     let
       str = toString s;
-      parts = filter isString (split (escapeRegex (toString sep)) str);
+      parts = filter isString (split (escapeRegex (builtins.unsafeDiscardStringContext (toString sep))) str);
     in
     map (p: addContextFrom str p) parts;
   addContextFrom = src: target: substring 0 0 src + target;

@@ -315,6 +315,26 @@ in
       true
     ];
   };
+  stringContextInPatterns = {
+    # A separator or infix carrying string context (a store path) works.
+    expr =
+      let
+        drv = derivation {
+          name = "ctx";
+          system = "x86_64-linux";
+          builder = "/bin/sh";
+        };
+        s = "a${drv}b${drv}c";
+      in
+      [
+        (lib.hasInfix "${drv}" s)
+        (builtins.length (lib.splitString "${drv}" s))
+      ];
+    expected = [
+      true
+      3
+    ];
+  };
   removePrefixSuffix = {
     expr = [
       (lib.removePrefix "foo." "foo.bar")

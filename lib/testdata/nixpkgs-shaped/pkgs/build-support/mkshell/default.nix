@@ -1,0 +1,3 @@
+{ lib, stdenv }:
+
+import ../../../../../build-support/mkshell.nix { inherit lib stdenv; }

@@ -1,0 +1,6 @@
+{ lib, stdenv }:
+
+import ../../../../../build-support/trivial-builders.nix {
+  inherit lib stdenv;
+  stdenvNoCC = stdenv;
+}

@@ -1,0 +1,3 @@
+#include "greet.h"
+
+const char *greet_message(void) { return "greetings from libgreet"; }
