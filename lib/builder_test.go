@@ -109,13 +109,13 @@ func probeBuilders() {
 			builds.builders = append(builds.builders, &nixBuilder{
 				name: "gonix",
 				argv: func(file string, attrs []string) []string {
-					argv := []string{g, "build", file, "--no-out-link", "-I", SearchPathEntry(libDir)}
+					argv := []string{g, "build", file, "--no-out-link"}
 					for _, a := range attrs {
 						argv = append(argv, "-A", a)
 					}
 					return argv
 				},
-				env: []string{"GONIX_STORE=" + dir},
+				env: []string{"GONIX_STORE=" + dir, "NIX_PATH=" + SearchPathEntry(libDir)},
 			})
 		}
 	}
