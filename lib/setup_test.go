@@ -194,3 +194,118 @@ echo "stripHash: $(stripHash /nix/store/00000000000000000000000000000000-foo-1.0
 		t.Error("--replace-fail did not fail")
 	}
 }
+
+// TestPatchShebangs: interpreters found in the store replace the
+// original ones; host interpreters are left alone.
+func TestPatchShebangs(t *testing.T) {
+	env, _, _ := setupEnv(t)
+	store := t.TempDir()
+	interp := filepath.Join(store, "0000-interp", "bin")
+	if err := os.MkdirAll(interp, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(interp, "fakeinterp"), []byte("#!/bin/sh\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	scripts := map[string]string{
+		"env-form":  "#!/usr/bin/env fakeinterp -x\nbody\n",
+		"direct":    "#! /usr/bin/fakeinterp\nbody\n",
+		"host-only": "#!/bin/sh\nbody\n",
+	}
+	for name, content := range scripts {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	env = append(env, "NIX_STORE="+store)
+	got, err := runBash(t, dir, env, `source "$stdenv/setup" && PATH="`+interp+`:$PATH" && patchShebangs .`)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, got)
+	}
+	want := map[string]string{
+		"env-form":  "#!" + interp + "/fakeinterp -x\nbody\n",
+		"direct":    "#!" + interp + "/fakeinterp\nbody\n",
+		"host-only": "#!/bin/sh\nbody\n",
+	}
+	for name, w := range want {
+		data, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(data) != w {
+			t.Errorf("%s: got %q, want %q", name, data, w)
+		}
+		info, _ := os.Stat(filepath.Join(dir, name))
+		if info.Mode()&0o111 == 0 {
+			t.Errorf("%s lost its executable bit", name)
+		}
+	}
+}
+
+// TestUnpackSources: several sources (a directory and a tarball) with an
+// explicit sourceRoot, and the error for an unknown archive.
+func TestUnpackSources(t *testing.T) {
+	tarPath, err := exec.LookPath("tar")
+	if err != nil {
+		t.Skip("no tar")
+	}
+	env, _, _ := setupEnv(t)
+	srcDir := filepath.Join(t.TempDir(), "0123456789abcdfghijklmnpqrsvwxyz-first")
+	if err := os.MkdirAll(srcDir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(srcDir, "a.txt"), []byte("a"), 0o444); err != nil {
+		t.Fatal(err)
+	}
+	tmp := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(tmp, "second"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(tmp, "second", "b.txt"), []byte("b"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tarball := filepath.Join(tmp, "second.tar.gz")
+	if out, err := exec.Command(tarPath, "czf", tarball, "-C", tmp, "second").CombinedOutput(); err != nil {
+		t.Fatalf("tar: %v\n%s", err, out)
+	}
+	work := t.TempDir()
+	script := `source "$stdenv/setup" || exit 1
+srcs="` + srcDir + ` ` + tarball + `"
+sourceRoot=first
+runPhase unpackPhase
+echo "pwd=${PWD##*/}"
+ls ../second
+test -w a.txt && echo writable`
+	got, err := runBash(t, work, env, script)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, got)
+	}
+	for _, w := range []string{"pwd=first", "b.txt", "writable"} {
+		if !strings.Contains(got, w) {
+			t.Errorf("output lacks %q:\n%s", w, got)
+		}
+	}
+
+	// Two directories without sourceRoot: an error naming them.
+	got, err = runBash(t, t.TempDir(), env, `source "$stdenv/setup" || exit 1
+srcs="`+srcDir+` `+tarball+`"
+set -e
+unpackPhase`)
+	if err == nil || !strings.Contains(got, "unpacker produced multiple directories") {
+		t.Errorf("want the multiple-directories error, got %v:\n%s", err, got)
+	}
+
+	// A plain file is not an archive.
+	plain := filepath.Join(tmp, "notes.txt")
+	if err := os.WriteFile(plain, []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	got, err = runBash(t, t.TempDir(), env, `source "$stdenv/setup" || exit 1
+src="`+plain+`"
+set -e
+unpackPhase`)
+	if err == nil || !strings.Contains(got, "do not know how to unpack source archive") {
+		t.Errorf("want the unknown-archive error, got %v:\n%s", err, got)
+	}
+}

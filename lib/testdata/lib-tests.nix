@@ -1984,6 +1984,51 @@ in
       b = 2;
     };
   };
+  cleanSourceFilter = {
+    expr = [
+      (lib.cleanSourceFilter "/src/.git" "directory")
+      (lib.cleanSourceFilter "/src/main.c" "regular")
+      (lib.cleanSourceFilter "/src/main.c~" "regular")
+      (lib.cleanSourceFilter "/src/main.o" "regular")
+      (lib.cleanSourceFilter "/src/result" "symlink")
+      (lib.cleanSourceFilter "/src/result" "regular")
+      (lib.cleanSourceFilter "/src/.#main.c" "regular")
+    ];
+    expected = [
+      false
+      true
+      false
+      false
+      false
+      true
+      false
+    ];
+  };
+  cleanSourceNames = {
+    expr = [
+      (lib.cleanSource ./builds/consumer-src).name
+      (lib.cleanSourceWith {
+        src = lib.cleanSource ./builds/consumer-src;
+        name = "renamed";
+      }).name
+      (lib.hasSuffix "-source" (lib.cleanSource ./builds/consumer-src).outPath)
+    ];
+    expected = [
+      "source"
+      "renamed"
+      true
+    ];
+  };
+  getExe = {
+    expr = [
+      (lib.hasSuffix "-tool/bin/tool" (lib.getExe (pkgs.writeShellScriptBin "tool" "")))
+      (lib.hasSuffix "/bin/other" (lib.getExe' (pkgs.writeShellScriptBin "tool" "") "other"))
+    ];
+    expected = [
+      true
+      true
+    ];
+  };
   libVersion = {
     expr = lib.isGonix;
     expected = true;
