@@ -401,7 +401,7 @@ func (c *converter) let(n parser.Node) *letExpr {
 }
 
 func (c *converter) binders(n parser.Node, k []parser.Element) []item {
-	var items []item
+	items := make([]item, 0, len(k)+1)
 	for _, e := range k {
 		if !e.Node.Valid() {
 			c.fail(n, "token")
@@ -681,6 +681,16 @@ func (c *converter) path(n parser.Node) *pathTerm {
 
 // splitStringLines splits parts at the line breaks inside literal text.
 func splitStringLines(parts []strPart) [][]strPart {
+	multi := false
+	for _, p := range parts {
+		if p.interp == nil && strings.IndexByte(p.text, '\n') >= 0 {
+			multi = true
+			break
+		}
+	}
+	if !multi {
+		return [][]strPart{parts}
+	}
 	lines := [][]strPart{nil}
 	for _, p := range parts {
 		if p.interp != nil {
@@ -702,9 +712,9 @@ func splitStringLines(parts []strPart) [][]strPart {
 	return lines
 }
 
-// normalizeLine drops empty texts and merges adjacent ones.
+// normalizeLine drops empty texts and merges adjacent ones, in place.
 func normalizeLine(line []strPart) []strPart {
-	out := line[:0:0]
+	out := line[:0]
 	for _, p := range line {
 		if p.interp == nil {
 			if p.text == "" {
@@ -771,7 +781,7 @@ func fixIndentedString(lines [][]strPart) (string, [][]strPart) {
 			} else {
 				t = ""
 			}
-			ln = append([]strPart{{text: t}}, ln[1:]...)
+			ln[0].text = t
 		}
 		out[i] = normalizeLine(ln)
 	}

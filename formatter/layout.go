@@ -152,6 +152,7 @@ type layouter struct {
 	tw, iw        int
 	indentScratch []indentLevel
 	rests         *restAlloc
+	segs          []seg // stack of priority segments being tried
 	cc            int // column on the current line, indentation not included
 	indents       []indentLevel
 	suppress      bool // inside a disabled region: compute, but print nothing
@@ -486,12 +487,16 @@ func (l *layouter) goOne(x *elem, xs []elem, r *rest) {
 			return
 		}
 		if x.gann != gTransparent && hasPriority(x.kids) {
-			segs := prioritySegments(x.kids, nil)
+			smark := len(l.segs)
+			l.segs = prioritySegments(x.kids, l.segs)
+			segs := l.segs[smark:len(l.segs):len(l.segs)]
 			for i := len(segs) - 1; i >= 0; i-- {
 				if segs[i].prio && l.goPriorityGroup(segs, i, rr) {
+					l.segs = l.segs[:smark]
 					return
 				}
 			}
+			l.segs = l.segs[:smark]
 		}
 		l.goList(x.kids, rr)
 	}

@@ -361,70 +361,82 @@ type fixer struct {
 	text  []byte
 }
 
+// fxIn is the input of one fixup run: elements pushed back in front
+// (f.front above mark, last is next), then in[i:].
+type fxIn struct {
+	f    *fixer
+	in   []elem
+	i    int
+	mark int
+}
+
+func (s *fxIn) next() (elem, bool) {
+	if n := len(s.f.front); n > s.mark {
+		e := s.f.front[n-1]
+		s.f.front = s.f.front[:n-1]
+		return e, true
+	}
+	if s.i < len(s.in) {
+		s.i++
+		return s.in[s.i-1], true
+	}
+	return elem{}, false
+}
+
+func (s *fxIn) peek() *elem {
+	if n := len(s.f.front); n > s.mark {
+		return &s.f.front[n-1]
+	}
+	if s.i < len(s.in) {
+		return &s.in[s.i]
+	}
+	return nil
+}
+
+// unshift puts es (in order) in front of the remaining input.
+func (s *fxIn) unshift(es []elem) {
+	for j := len(es) - 1; j >= 0; j-- {
+		s.f.front = append(s.f.front, es[j])
+	}
+}
+
 func (f *fixer) fixup(in []elem) []elem {
-	outMark, frontMark := len(f.out), len(f.front)
-	i := 0
-	next := func() (elem, bool) {
-		if n := len(f.front); n > frontMark {
-			e := f.front[n-1]
-			f.front = f.front[:n-1]
-			return e, true
-		}
-		if i < len(in) {
-			i++
-			return in[i-1], true
-		}
-		return elem{}, false
-	}
-	peek := func() *elem {
-		if n := len(f.front); n > frontMark {
-			return &f.front[n-1]
-		}
-		if i < len(in) {
-			return &in[i]
-		}
-		return nil
-	}
-	// unshift puts es (in order) in front of the remaining input.
-	unshift := func(es []elem) {
-		for j := len(es) - 1; j >= 0; j-- {
-			f.front = append(f.front, es[j])
-		}
-	}
+	outMark := len(f.out)
+	st := fxIn{f: f, in: in, mark: len(f.front)}
 	for {
-		x, ok := next()
+		x, ok := st.next()
 		if !ok {
 			break
 		}
-		y := peek()
+		y := st.peek()
 		switch {
 		case x.kind == eSpacing && y != nil && y.kind == eSpacing:
 			m := mergeSpacing(x, *y)
-			next()
+			st.next()
 			f.front = append(f.front, m)
 		case x.kind == eText && y != nil && y.kind == eText && y.tann == x.tann:
 			f.text = append(f.text[:0], x.text...)
 			for y != nil && y.kind == eText && y.tann == x.tann {
 				f.text = append(f.text, y.text...)
 				x.width += y.width
-				next()
-				y = peek()
+				st.next()
+				y = st.peek()
 			}
 			x.text = string(f.text)
 			f.front = append(f.front, x)
 		case x.kind == eSpacing && x.sp == spHardspace && y != nil && y.kind == eGroup:
-			g, _ := next()
+			g, _ := st.next()
 			kids := f.ar.alloc(len(g.kids) + 1)
 			kids[0] = x
 			copy(kids[1:], g.kids)
 			g.kids = kids
 			f.front = append(f.front, g)
 		case x.kind == eSpacing && y != nil && y.kind == eGroup:
-			g, _ := next()
+			g, _ := st.next()
 			pre, body, post := f.splitGroup(g)
 			if len(body) == 0 {
-				unshift(post)
-				unshift(pre)
+				st.unshift(post)
+				st.unshift(pre)
 				f.front = append(f.front, x)
 				continue
 			}
@@ -433,17 +445,17 @@ func (f *fixer) fixup(in []elem) []elem {
 			copy(head[1:], pre)
 			f.out = append(f.out, f.fixup(head)...)
 			f.out = append(f.out, elem{kind: eGroup, gann: g.gann, kids: body})
-			unshift(post)
+			st.unshift(post)
 		case x.kind == eGroup:
 			pre, body, post := f.splitGroup(x)
 			if len(body) == 0 {
-				unshift(post)
-				unshift(pre)
+				st.unshift(post)
+				st.unshift(pre)
 				continue
 			}
 			f.out = append(f.out, f.fixup(pre)...)
 			f.out = append(f.out, elem{kind: eGroup, gann: x.gann, kids: body})
-			unshift(post)
+			st.unshift(post)
 		default:
 			f.out = append(f.out, x)
 		}
