@@ -136,14 +136,15 @@ func (c *Config) Apply(base *Options) (*Options, error) {
 	if c.Path != "" {
 		where = c.Path
 	}
-	for _, n := range c.Enable {
-		if !rules.Enable(n) {
-			return nil, fmt.Errorf("%s: enable: unknown rule %q", where, n)
-		}
-	}
+	// Enable wins: `disable = ["statix"]` with `enable = ["W21"]` runs W21.
 	for _, n := range c.Disable {
 		if !rules.Disable(n) {
 			return nil, fmt.Errorf("%s: disable: unknown rule %q", where, n)
+		}
+	}
+	for _, n := range c.Enable {
+		if !rules.Enable(n) {
+			return nil, fmt.Errorf("%s: enable: unknown rule %q", where, n)
 		}
 	}
 	out.Rules = &rules

@@ -113,14 +113,14 @@ func runCheck(s *streams, f *checkFlags, args []string) error {
 		if o.Rules != nil {
 			rules = *o.Rules
 		}
-		for _, n := range f.enable {
-			if !rules.Enable(n) {
-				return nil, usageError("--enable: unknown rule %q (see --list-rules)", n)
-			}
-		}
 		for _, n := range f.disable {
 			if !rules.Disable(n) {
 				return nil, usageError("--disable: unknown rule %q (see --list-rules)", n)
+			}
+		}
+		for _, n := range f.enable {
+			if !rules.Enable(n) {
+				return nil, usageError("--enable: unknown rule %q (see --list-rules)", n)
 			}
 		}
 		out.Rules = &rules
