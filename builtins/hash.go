@@ -1,6 +1,7 @@
 package builtins
 
 import (
+	"fmt"
 	"os"
 	"strings"
 
@@ -34,6 +35,9 @@ func registerHash(r *eval.Registry) {
 		}
 		tf := st.GetAttr(as, st.Sym("toHashFormat"), "while locating the attribute 'toHashFormat'")
 		format := st.ForceStringNoCtx(tf.Value, eval.NoPos, "while evaluating the attribute 'toHashFormat'")
+		if format == "base32" {
+			fmt.Fprintln(st.Stderr(), `warning: "base32" is a deprecated alias for hash format "nix32".`)
+		}
 		enc, err := nixhash.ParseEncoding(format)
 		if err != nil {
 			st.Raise(usageErr(st, "unknown hash format '%s', expect 'base16', 'base32', 'base64', or 'sri'", format))

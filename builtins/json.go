@@ -24,7 +24,9 @@ func registerJSON(r *eval.Registry) {
 		p := &jsonParser{st: st, s: s}
 		v, err := p.parse()
 		if err != nil {
-			err.Traces = append(err.Traces, eval.Trace{Msg: "while decoding a JSON string"})
+			if !strings.Contains(err.Msg, "null bytes") {
+				err.Traces = append(err.Traces, eval.Trace{Msg: "while decoding a JSON string"})
+			}
 			st.Raise(err)
 		}
 		return v

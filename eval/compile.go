@@ -204,7 +204,8 @@ func (c *compiler) expr(n parser.Node) Expr {
 	case parser.NodeLambda:
 		return &exprLambda{fn: c.lambda(n, "")}
 	case parser.NodeAssert:
-		return &exprAssert{cond: c.expr(n.Cond()), body: c.expr(n.Body()), pos: c.pos(n.Start()), condNode: n.Cond()}
+		shown := parser.ShowWith(n.Cond(), parser.ShowOptions{BaseDir: c.baseDir, Home: c.st.opts.Home})
+		return &exprAssert{cond: c.expr(n.Cond()), body: c.expr(n.Body()), pos: c.pos(n.Start()), shown: shown}
 	case parser.NodeWith:
 		env := c.expr(n.Env())
 		saved := c.enter(n)

@@ -631,14 +631,14 @@ func (e *exprIf) eval(st *State, env *Env) Value {
 type exprAssert struct {
 	cond, body Expr
 	pos        Pos
-	condNode   parser.Node
+	shown      string // the condition as Nix shows it
 }
 
 func (e *exprAssert) getPos() Pos { return e.pos }
 
 func (e *exprAssert) eval(st *State, env *Env) Value {
 	if !st.evalBool(e.cond, env, "in the condition of the assert statement") {
-		shown := parser.Show(e.condNode)
+		shown := e.shown
 		if eq, ok := e.cond.(*exprEq); ok && !eq.neg {
 			func() {
 				ok := false

@@ -161,12 +161,21 @@ func (st *State) forceThunk(t *Thunk, pos Pos) Value {
 		}
 	}()
 	var v Value
-	if app, isApp := e.(*App); isApp {
+	// Pending applications are called at the position they are forced
+	// from, as Nix does for its application values.
+	switch app := e.(type) {
+	case *App:
 		// A shared application: the thunk holds its argument.
 		t.val = nil
 		args := [1]Value{pending}
-		v = st.callFunction(app.fn, args[:], NoPos)
-	} else {
+		v = st.callFunction(app.fn, args[:], pos)
+	case *exprApp1:
+		args := [1]Value{app.arg}
+		v = st.callFunction(app.fn, args[:], pos)
+	case *exprApp2:
+		args := app.args
+		v = st.callFunction(app.fn, args[:], pos)
+	default:
 		v = e.eval(st, env)
 	}
 	ok = true

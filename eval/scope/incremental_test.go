@@ -1,0 +1,331 @@
+package scope
+
+import (
+	"fmt"
+	"math/rand"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/gonix/gonix/parser"
+)
+
+// dump renders every part of a result canonically (node IDs, offsets,
+// scope indices), so that two results compare as strings.
+func dump(res *Result) string {
+	var b strings.Builder
+	idx := map[*Scope]int{res.Global: -1}
+	for i, s := range res.Scopes {
+		idx[s] = i
+	}
+	id := func(n parser.Node) int {
+		if !n.Valid() {
+			return -1
+		}
+		return n.ID()
+	}
+	var attrs func(a *parser.Attrs, depth int)
+	attrs = func(a *parser.Attrs, depth int) {
+		if a == nil {
+			b.WriteString("nil")
+			return
+		}
+		fmt.Fprintf(&b, "{node %d rec %v pos %d", id(a.Node), a.Rec, a.Pos)
+		for _, at := range a.Attrs {
+			fmt.Fprintf(&b, " %s@%d k%d v%d f%d ", at.Name, at.Pos, at.Kind, id(at.Value), at.FromIndex)
+			if at.Nested != nil {
+				attrs(at.Nested, depth+1)
+			}
+			if got := a.Lookup(at.Name); got != at {
+				b.WriteString(" LOOKUP-MISMATCH")
+			}
+		}
+		for _, d := range a.Dynamic {
+			fmt.Fprintf(&b, " dyn n%d v%d @%d ", id(d.Name), id(d.Value), d.Pos)
+			if d.Nested != nil {
+				attrs(d.Nested, depth+1)
+			}
+		}
+		for _, f := range a.InheritFrom {
+			fmt.Fprintf(&b, " from%d", id(f))
+		}
+		b.WriteString("}")
+	}
+	scope := func(name string, s *Scope) {
+		parent := -2
+		if s.Parent != nil {
+			parent = idx[s.Parent]
+		}
+		fmt.Fprintf(&b, "%s kind %d node %d parent %d depth %d attrs ", name, s.Kind, id(s.Node), parent, s.Depth)
+		attrs(s.Attrs, 0)
+		b.WriteString("\n")
+		for i, d := range s.Defs {
+			if d.Scope != s || d.Index != i {
+				b.WriteString("  BAD-DEF-LINK\n")
+			}
+			fmt.Fprintf(&b, "  def %s k%d node %d formal %d", d.Name, d.Kind, id(d.Node), id(d.Formal))
+			if d.Attr != nil {
+				fmt.Fprintf(&b, " attr %s@%d", d.Attr.Name, d.Attr.Pos)
+				if s.Attrs == nil || s.Attrs.Lookup(d.Name) != d.Attr {
+					b.WriteString(" ATTR-NOT-IN-SCOPE")
+				}
+			}
+			b.WriteString(" refs")
+			for _, r := range d.Refs {
+				fmt.Fprintf(&b, " %d", r.ID())
+			}
+			b.WriteString("\n")
+		}
+	}
+	scope("global", res.Global)
+	for i, s := range res.Scopes {
+		scope(fmt.Sprint(i), s)
+	}
+	b.WriteString("undefined")
+	for _, n := range res.Undefined {
+		fmt.Fprintf(&b, " %d", n.ID())
+	}
+	b.WriteString("\nrefs")
+	ids := make([]int, 0, len(res.refs))
+	for k := range res.refs {
+		ids = append(ids, k)
+	}
+	sort.Ints(ids)
+	for _, k := range ids {
+		r := res.refs[k]
+		switch {
+		case r.Def != nil:
+			fmt.Fprintf(&b, " %d:%d/%d", k, idx[r.Def.Scope], r.Def.Index)
+		case r.With != nil:
+			fmt.Fprintf(&b, " %d:w%d", k, idx[r.With])
+		default:
+			fmt.Fprintf(&b, " %d:u", k)
+		}
+	}
+	b.WriteString("\nscopeOf")
+	ids = ids[:0]
+	for k := range res.scopeOf {
+		ids = append(ids, k)
+	}
+	sort.Ints(ids)
+	for _, k := range ids {
+		fmt.Fprintf(&b, " %d:%d", k, idx[res.scopeOf[k]])
+	}
+	return b.String()
+}
+
+// incrementalSources exercise every construct the resolver treats
+// specially: merged sets, inherit (e), dynamic names, rec, with,
+// formals with defaults, nested rec literals.
+var incrementalSources = []string{
+	`{ pkgs, lib, ... }:
+let
+  helper = x: y: x + y;
+  inherit (lib) mkIf;
+in
+{
+  a = let version = "1.0"; src = pkgs.fetchurl { url = "u${version}"; sha = lib.fake; }; in pkgs.mk { inherit version src; deps = with pkgs; [ zlib (helper 1 2) ]; meta = { d = "x"; }; };
+  b = [ (helper 1 2) { c = mkIf true [ 1 ]; } ];
+  c.d = { e = "${helper}"; };
+  c.f = rec { g = h; h = [ pkgs ]; };
+  ${"dyn"} = { x = (lib.y); };
+}
+`,
+	`let
+  a = { b = 1; };
+  a.c = [ x ];
+  x = rec { y = [ z ]; z = "q${y}"; };
+  inherit (x) y;
+  f = { p ? (x), q ? [ p ] }@args: { inherit p q; r = (args); };
+in with a; [ (f { p = b; }) c (x.y) "s${toString z}" ]
+`,
+	`rec {
+  a = [ b ];
+  b = { c = (a); };
+  d = with b; [ c (e) ];
+  e.f = "g";
+  e.h = [ (d) ];
+  inherit (b) c;
+  "str${a}" = 1;
+}
+`,
+}
+
+// editPieces are texts random edits insert, many of them names in scope.
+var editPieces = []string{"a", " x", " pkgs", " lib", " helper ", " y", "1", " ", "\n", "\"s\"", "[ z ]", "(b)", "{ k = a; }",
+	"let q = a; in q", "with a; c", "rec { m = n; n = 1; }", "${x}", " mkIf ", "inherit a;", " __curPos", "p: p",
+	"{ u ? v, v }: u", "undefinedName", "x.y.z", "a.b or c", "\"${lib}\""}
+
+func randomEdit(r *rand.Rand, src string) parser.Edit {
+	i := r.Intn(len(src) + 1)
+	j := i + r.Intn(3)
+	if j > len(src) {
+		j = len(src)
+	}
+	switch r.Intn(4) {
+	case 0:
+		return parser.Edit{Start: i, End: j}
+	default:
+		return parser.Edit{Start: i, End: j, Text: editPieces[r.Intn(len(editPieces))]}
+	}
+}
+
+// checkUpdates applies random edits to src and compares every
+// incremental result with a full resolution.
+func checkUpdates(t *testing.T, name, src string, edits int, seed int64) (incremental, local int) {
+	t.Helper()
+	r := rand.New(rand.NewSource(seed))
+	opts := parser.Options{Name: name}
+	tree := parser.ParseString(src, opts)
+	res := Resolve(tree, Options{})
+	for i := 0; i < edits; i++ {
+		e := randomEdit(r, tree.Src)
+		nt, ru := parser.Reparse(tree, e, opts)
+		if !ru.Incremental {
+			if len(nt.Errors) == 0 {
+				tree, res = nt, Resolve(nt, Options{})
+			}
+			continue
+		}
+		incremental++
+		got, ch := Update(res, nt, ru, Options{})
+		want := Resolve(nt, Options{})
+		if !ch.Full {
+			local++
+			if ch.Root.Kind() != ch.OldRoot.Kind() || ch.Root.ID()-ch.OldLo != ch.OldRoot.ID()-ch.OldLo+(nt.NumNodes()-tree.NumNodes()) {
+				t.Fatalf("%s: bad change %+v", name, ch)
+			}
+		}
+		if g, w := dump(got), dump(want); g != w {
+			t.Fatalf("%s: edit %d %+v: incremental resolution differs from a full one\n--- source\n%s\n--- diff\n%s",
+				name, i, e, nt.Src, firstDiff(g, w))
+		}
+		tree, res = nt, got
+	}
+	return incremental, local
+}
+
+func firstDiff(a, b string) string {
+	al, bl := strings.Split(a, "\n"), strings.Split(b, "\n")
+	for i := 0; i < len(al) && i < len(bl); i++ {
+		if al[i] != bl[i] {
+			return fmt.Sprintf("line %d:\n got  %s\n want %s", i, al[i], bl[i])
+		}
+	}
+	return fmt.Sprintf("lengths %d vs %d lines", len(al), len(bl))
+}
+
+func TestUpdateMatchesResolve(t *testing.T) {
+	total, local := 0, 0
+	for i, src := range incrementalSources {
+		n, l := checkUpdates(t, fmt.Sprintf("src%d.nix", i), src, 800, int64(i+1))
+		total += n
+		local += l
+	}
+	t.Logf("%d incremental reparses, %d resolved locally", total, local)
+	if local < 500 {
+		t.Errorf("only %d updates were local", local)
+	}
+}
+
+func TestUpdateCorpus(t *testing.T) {
+	dir := os.Getenv("GONIX_CORPUS")
+	if dir == "" {
+		dir = filepath.Join("..", "..", "bench", "corpus")
+	}
+	var files []string
+	_ = filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && strings.HasSuffix(p, ".nix") {
+			files = append(files, p)
+		}
+		return nil
+	})
+	if len(files) == 0 {
+		t.Skipf("no corpus at %s (bench/corpus.sh)", dir)
+	}
+	sort.Strings(files)
+	r := rand.New(rand.NewSource(3))
+	n := 60
+	if testing.Short() {
+		n = 10
+	}
+	total, local := 0, 0
+	for i := 0; i < n; i++ {
+		p := files[r.Intn(len(files))]
+		b, err := os.ReadFile(p)
+		if err != nil || len(b) > 200_000 {
+			continue
+		}
+		if tr := parser.ParseString(string(b), parser.Options{}); len(tr.Errors) > 0 {
+			continue
+		}
+		x, l := checkUpdates(t, p, string(b), 60, int64(i))
+		total += x
+		local += l
+	}
+	t.Logf("%d incremental reparses, %d resolved locally", total, local)
+}
+
+func TestUpdateFallsBack(t *testing.T) {
+	src := "[ 1 2 ]"
+	tree := parser.ParseString(src, parser.Options{})
+	res := Resolve(tree, Options{})
+	nt, ru := parser.Reparse(tree, parser.Edit{Start: 2, End: 3, Text: "x"}, parser.Options{})
+	if !ru.Incremental {
+		t.Fatal("expected an incremental reparse")
+	}
+	got, ch := Update(res, nt, ru, Options{})
+	if !ch.Full {
+		t.Errorf("an edit of the top expression should resolve the whole file")
+	}
+	if dump(got) != dump(Resolve(nt, Options{})) {
+		t.Errorf("fallback result differs")
+	}
+	if _, ch := Update(res, nt, &parser.Reuse{}, Options{}); !ch.Full {
+		t.Errorf("a full reparse must resolve fully")
+	}
+}
+
+// BenchmarkUpdate measures an edit of one version string in a
+// 30,000-line package set (bench/lsp.sh's file).
+func BenchmarkUpdate(b *testing.B) {
+	var sb strings.Builder
+	sb.WriteString("{ pkgs, lib, ... }:\nlet\n  helper = x: y: x + y;\nin\n{\n")
+	for i := 0; i < 3000; i++ {
+		fmt.Fprintf(&sb, "  pkg%d = let\n    version = \"1.%d\";\n    src = pkgs.fetchurl { url = \"https://example.org/p%d-${version}.tar.gz\"; sha256 = lib.fakeSha256; };\n  in pkgs.stdenv.mkDerivation {\n    pname = \"pkg%d\";\n    inherit version src;\n    buildInputs = with pkgs; [ zlib openssl ];\n    meta = { description = \"Package %d\"; license = lib.licenses.mit; };\n    x = helper %d 1;\n  };\n", i, i, i, i, i, i)
+	}
+	sb.WriteString("}\n")
+	opts := parser.Options{Name: "bench.nix"}
+	tree := parser.ParseString(sb.String(), opts)
+	res := Resolve(tree, Options{})
+	off := strings.Index(tree.Src, "\"1.1500\"") + 3
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		nt, ru := parser.Reparse(tree, parser.Edit{Start: off, End: off + 1, Text: "7"}, opts)
+		nres, ch := Update(res, nt, ru, Options{})
+		if ch.Full {
+			b.Fatal("not local")
+		}
+		tree, res = nt, nres
+	}
+}
+
+func BenchmarkZZUpdateOnly(b *testing.B) {
+	var sb strings.Builder
+	sb.WriteString("{ pkgs, lib, ... }:\nlet\n  helper = x: y: x + y;\nin\n{\n")
+	for i := 0; i < 3000; i++ {
+		fmt.Fprintf(&sb, "  pkg%d = let\n    version = \"1.%d\";\n    src = pkgs.fetchurl { url = \"https://example.org/p%d-${version}.tar.gz\"; sha256 = lib.fakeSha256; };\n  in pkgs.stdenv.mkDerivation {\n    pname = \"pkg%d\";\n    inherit version src;\n    buildInputs = with pkgs; [ zlib openssl ];\n    meta = { description = \"Package %d\"; license = lib.licenses.mit; };\n    x = helper %d 1;\n  };\n", i, i, i, i, i, i)
+	}
+	sb.WriteString("}\n")
+	opts := parser.Options{Name: "bench.nix"}
+	tree := parser.ParseString(sb.String(), opts)
+	res := Resolve(tree, Options{})
+	off := strings.Index(tree.Src, "\"1.1500\"") + 3
+	nt, ru := parser.Reparse(tree, parser.Edit{Start: off, End: off + 1, Text: "7"}, opts)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		Update(res, nt, ru, Options{})
+	}
+}
