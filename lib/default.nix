@@ -31,58 +31,61 @@ let
 
   crossRequested =
     crossSystem != null
-    && (if builtins.isString crossSystem then crossSystem else crossSystem.system or null) != hostSystem;
+    &&
+      (if builtins.isString crossSystem then crossSystem else crossSystem.system or null) != hostSystem;
 
   cfg = if lib.isFunction config then config { inherit lib; } else config;
 
   # The base package set; `final` is the set after all overlays.
-  base = final: {
-    inherit lib;
-    config = cfg;
-    system = hostSystem;
-    path = ./.;
-    pkgs = final;
-    buildPackages = final;
-    gonix = {
-      isEmbedded = true;
-      inherit (lib) version;
-    };
-
-    stdenv = import ./stdenv {
+  base =
+    final:
+    {
       inherit lib;
-      system = hostSystem;
       config = cfg;
-      hostPath = cfg.gonix.hostPath or null;
-    };
-    stdenvNoCC = final.stdenv // {
-      hasCC = false;
-      cc = null;
-      mkDerivation = import ./stdenv/make-derivation.nix {
+      system = hostSystem;
+      path = ./.;
+      pkgs = final;
+      buildPackages = final;
+      gonix = {
+        isEmbedded = true;
+        inherit (lib) version;
+      };
+
+      stdenv = import ./stdenv {
         inherit lib;
+        system = hostSystem;
         config = cfg;
+        hostPath = cfg.gonix.hostPath or null;
+      };
+      stdenvNoCC = final.stdenv // {
+        hasCC = false;
+        cc = null;
+        mkDerivation = import ./stdenv/make-derivation.nix {
+          inherit lib;
+          config = cfg;
+          stdenv = final.stdenvNoCC;
+        };
+      };
+
+      callPackage = lib.callPackageWith final;
+      callPackages = lib.callPackagesWith final;
+      newScope = extra: lib.callPackageWith (final // extra);
+
+      mkShell = import ./build-support/mkshell.nix {
+        inherit lib;
+        inherit (final) stdenv;
+      };
+      mkShellNoCC = import ./build-support/mkshell.nix {
+        inherit lib;
         stdenv = final.stdenvNoCC;
       };
-    };
 
-    callPackage = lib.callPackageWith final;
-    callPackages = lib.callPackagesWith final;
-    newScope = extra: lib.callPackageWith (final // extra);
-
-    mkShell = import ./build-support/mkshell.nix {
+      makeWrapper = final.makeSetupHook { name = "make-wrapper-hook"; } ./build-support/make-wrapper.sh;
+    }
+    // import ./build-support/trivial-builders.nix {
       inherit lib;
-      inherit (final) stdenv;
+      inherit (final) stdenv stdenvNoCC;
     };
-    mkShellNoCC = import ./build-support/mkshell.nix {
-      inherit lib;
-      stdenv = final.stdenvNoCC;
-    };
-
-    makeWrapper = final.makeSetupHook { name = "make-wrapper-hook"; } ./build-support/make-wrapper.sh;
-  }
-  // import ./build-support/trivial-builders.nix {
-    inherit lib;
-    inherit (final) stdenv stdenvNoCC;
-  };
 
   overlayList =
     if builtins.isList overlays then

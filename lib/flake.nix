@@ -17,7 +17,7 @@
   description = "gonix's embedded Nix library and offline stdenv";
 
   outputs =
-    { self }:
+    _:
     let
       lib = import ./lib;
       # Linux only: the stdenv's scripts need bash 4 and GNU tools.

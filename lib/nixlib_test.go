@@ -3,9 +3,16 @@ package lib
 import "testing"
 
 // TestLibFunctions evaluates the library's unit tests
-// (testdata/lib-tests.nix) with every available evaluator.
+// (testdata/lib-tests.nix: trivial, strings, lists) with every available
+// evaluator.
 func TestLibFunctions(t *testing.T) {
 	runNixTestFile(t, "testdata/lib-tests.nix")
+}
+
+// TestLibAttrsets: the unit tests of attrsets, fixed points, generators
+// and the rest (testdata/lib-tests-attrs.nix).
+func TestLibAttrsets(t *testing.T) {
+	runNixTestFile(t, "testdata/lib-tests-attrs.nix")
 }
 
 // TestOverrides checks override, overrideAttrs (all three forms and the

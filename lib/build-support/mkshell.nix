@@ -43,7 +43,8 @@ stdenv.mkDerivation (
     buildInputs = fromInputs "buildInputs" ++ buildInputs;
     nativeBuildInputs = packages ++ fromInputs "nativeBuildInputs" ++ nativeBuildInputs;
     propagatedBuildInputs = fromInputs "propagatedBuildInputs" ++ propagatedBuildInputs;
-    propagatedNativeBuildInputs = fromInputs "propagatedNativeBuildInputs" ++ propagatedNativeBuildInputs;
+    propagatedNativeBuildInputs =
+      fromInputs "propagatedNativeBuildInputs" ++ propagatedNativeBuildInputs;
     shellHook = lib.concatStringsSep "\n" (
       builtins.catAttrs "shellHook" (lib.reverseList inputsFrom ++ [ { inherit shellHook; } ])
     );

@@ -189,7 +189,9 @@ rec {
         set -o nounset
         set -o pipefail
       ''
-      + lib.concatMapStrings (n: "export ${lib.toShellVar n runtimeEnv.${n}}\n") (builtins.attrNames runtimeEnv)
+      + lib.concatMapStrings (n: "export ${lib.toShellVar n runtimeEnv.${n}}\n") (
+        builtins.attrNames runtimeEnv
+      )
       + lib.optionalString (runtimeInputs != [ ]) ''
         export PATH="${lib.makeBinPath runtimeInputs}:$PATH"
       ''
@@ -258,8 +260,7 @@ rec {
       (
         substitutions
         // {
-          inherit meta passthru;
-          propagatedBuildInputs = propagatedBuildInputs;
+          inherit meta passthru propagatedBuildInputs;
           substitutionNames = builtins.attrNames substitutions;
         }
       )

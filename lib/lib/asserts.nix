@@ -9,12 +9,16 @@
   assertOneOf =
     name: value: xs:
     builtins.elem value xs
-    || throw "${name} must be one of ${lib.generators.toPretty { } xs}, but is: ${lib.generators.toPretty { } value}";
+    || throw "${name} must be one of ${lib.generators.toPretty { } xs}, but is: ${
+      lib.generators.toPretty { } value
+    }";
 
   # Assert every element of a list satisfies the assertion, naming the
   # first that does not.
   assertEachOneOf =
     name: values: xs:
     builtins.all (v: builtins.elem v xs) values
-    || throw "each element in ${name} must be one of ${lib.generators.toPretty { } xs}, but is: ${lib.generators.toPretty { } values}";
+    || throw "each element in ${name} must be one of ${lib.generators.toPretty { } xs}, but is: ${
+      lib.generators.toPretty { } values
+    }";
 }

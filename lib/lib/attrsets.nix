@@ -4,20 +4,11 @@
 
 let
   inherit (builtins)
-    attrNames
-    attrValues
-    catAttrs
     concatMap
-    elem
     filter
     foldl'
     head
     tail
-    isAttrs
-    length
-    listToAttrs
-    mapAttrs
-    removeAttrs
     ;
 in
 rec {
@@ -51,10 +42,13 @@ rec {
   setAttrByPath =
     path: value: if path == [ ] then value else { ${head path} = setAttrByPath (tail path) value; };
   getAttrFromPath =
-    path: set:
-    attrByPath path (throw "cannot find attribute '${showAttrPath path}'") set;
+    path: set: attrByPath path (throw "cannot find attribute '${showAttrPath path}'") set;
   showAttrPath =
-    path: if path == [ ] then "<root attribute path>" else lib.concatMapStringsSep "." lib.escapeNixIdentifier path;
+    path:
+    if path == [ ] then
+      "<root attribute path>"
+    else
+      lib.concatMapStringsSep "." lib.escapeNixIdentifier path;
   attrVals = names: set: map (n: set.${n}) names;
   getAttrs = names: set: genAttrs names (n: set.${n});
 
@@ -66,8 +60,7 @@ rec {
   dontRecurseIntoAttrs = set: set // { recurseForDerivations = false; };
 
   # Filtering.
-  filterAttrs =
-    pred: set: removeAttrs set (filter (n: !(pred n set.${n})) (attrNames set));
+  filterAttrs = pred: set: removeAttrs set (filter (n: !(pred n set.${n})) (attrNames set));
   filterAttrsRecursive =
     pred: set:
     listToAttrs (
@@ -76,7 +69,10 @@ rec {
         let
           v = set.${n};
         in
-        if pred n v then [ (nameValuePair n (if isAttrs v then filterAttrsRecursive pred v else v)) ] else [ ]
+        if pred n v then
+          [ (nameValuePair n (if isAttrs v then filterAttrsRecursive pred v else v)) ]
+        else
+          [ ]
       ) (attrNames set)
     );
 
@@ -134,7 +130,11 @@ rec {
   # Merging. The right side wins, except where both sides hold attribute
   # sets, which are merged in turn.
   recursiveUpdate =
-    lhs: rhs: recursiveUpdateUntil (_: l: r: !(isAttrs l && isAttrs r)) lhs rhs;
+    lhs: rhs:
+    recursiveUpdateUntil (
+      _: l: r:
+      !(isAttrs l && isAttrs r)
+    ) lhs rhs;
   # Like recursiveUpdate, but pred path lhs rhs decides where to stop
   # merging (true: take rhs).
   recursiveUpdateUntil =
@@ -177,15 +177,17 @@ rec {
       common = builtins.intersectAttrs x y;
       names = builtins.concatStringsSep ", " (attrNames common);
     in
-    x // y // mapAttrs (n: _: throw "unionOfDisjoint: collision on ${n}; complete list: ${names}") common;
+    x
+    // y
+    // mapAttrs (n: _: throw "unionOfDisjoint: collision on ${n}; complete list: ${names}") common;
 
   # Every combination: cartesianProduct { a = [ 1 2 ]; b = [ 3 ]; }
   #   == [ { a = 1; b = 3; } { a = 2; b = 3; } ].
   cartesianProduct =
     sets:
-    foldl' (
-      acc: n: concatMap (partial: map (v: partial // { ${n} = v; }) sets.${n}) acc
-    ) [ { } ] (attrNames sets);
+    foldl' (acc: n: concatMap (partial: map (v: partial // { ${n} = v; }) sets.${n}) acc) [ { } ] (
+      attrNames sets
+    );
   mapCartesianProduct = f: sets: map f (cartesianProduct sets);
 
   # Derivations.
@@ -193,8 +195,7 @@ rec {
   # The named output of a package unless a specific output was selected;
   # falls back to out, then the package itself.
   getOutput =
-    output: pkg:
-    if pkg.outputSpecified or false then pkg else pkg.${output} or pkg.out or pkg;
+    output: pkg: if pkg.outputSpecified or false then pkg else pkg.${output} or pkg.out or pkg;
   getBin = getOutput "bin";
   getLib = getOutput "lib";
   getDev = getOutput "dev";

@@ -8,7 +8,6 @@ let
     attrNames
     intersectAttrs
     isAttrs
-    removeAttrs
     ;
   inherit (lib) isFunction functionArgs setFunctionArgs;
 in
@@ -103,7 +102,10 @@ rec {
     condition: passthru: drv:
     let
       outputs = drv.outputs or [ "out" ];
-      guard = v: assert condition; v;
+      guard =
+        v:
+        assert condition;
+        v;
       common =
         drv
         // builtins.listToAttrs (map (o: lib.nameValuePair o (forOutput o)) outputs)
@@ -148,14 +150,12 @@ rec {
   makeScope =
     newScope: f:
     let
-      scope =
-        f scope
-        // {
-          newScope = extra: newScope (scope // extra);
-          callPackage = scope.newScope { };
-          overrideScope = ext: makeScope newScope (lib.extends (lib.toExtension ext) f);
-          packages = f;
-        };
+      scope = f scope // {
+        newScope = extra: newScope (scope // extra);
+        callPackage = scope.newScope { };
+        overrideScope = ext: makeScope newScope (lib.extends (lib.toExtension ext) f);
+        packages = f;
+      };
     in
     scope;
 }

@@ -52,7 +52,13 @@ let
     // m.debug
     // m.meta
     // {
-      inherit (m.sources) cleanSource cleanSourceWith cleanSourceFilter sourceByRegex sourceFilesBySuffices;
+      inherit (m.sources)
+        cleanSource
+        cleanSourceWith
+        cleanSourceFilter
+        sourceByRegex
+        sourceFilesBySuffices
+        ;
       inherit (m.versions) splitVersion;
       inherit (builtins)
         pathExists

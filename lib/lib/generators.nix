@@ -14,7 +14,6 @@ let
     isInt
     isFloat
     typeOf
-    toJSON
     ;
 in
 rec {
@@ -65,12 +64,18 @@ rec {
 
   # One KEY=VALUE line per attribute.
   mkValueStringDefault =
-    { }:
-    v:
+    _: v:
     if isString v then
       v
     else if isBool v || isInt v || isFloat v || v == null then
-      (if v == null then "null" else if isBool v then lib.boolToString v else toString v)
+      (
+        if v == null then
+          "null"
+        else if isBool v then
+          lib.boolToString v
+        else
+          toString v
+      )
     else
       throw "generators.mkValueStringDefault: cannot render a ${typeOf v}";
   mkKeyValueDefault =
@@ -91,7 +96,10 @@ rec {
         let
           v = set.${k};
         in
-        if listsAsDuplicateKeys && isList v then map (x: mkKeyValue k x + "\n") v else [ (mkKeyValue k v + "\n") ]
+        if listsAsDuplicateKeys && isList v then
+          map (x: mkKeyValue k x + "\n") v
+        else
+          [ (mkKeyValue k v + "\n") ]
       ) (attrNames set)
     );
   # [section] headers followed by key=value lines.
@@ -102,11 +110,11 @@ rec {
     }:
     sections:
     concatStringsSep "\n" (
-      map (
-        s: "[${s}]\n" + toKeyValue { inherit mkKeyValue listsAsDuplicateKeys; } sections.${s}
-      ) (attrNames sections)
+      map (s: "[${s}]\n" + toKeyValue { inherit mkKeyValue listsAsDuplicateKeys; } sections.${s}) (
+        attrNames sections
+      )
     );
-  toJSON = { }: toJSON;
+  toJSON = _: builtins.toJSON;
   # JSON is valid YAML.
-  toYAML = { }: toJSON;
+  toYAML = _: builtins.toJSON;
 }

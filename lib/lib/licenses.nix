@@ -1,18 +1,16 @@
 # A few common licenses, for meta.license. Each has spdxId, fullName,
 # free and redistributable.
-{ lib }:
+_:
 
 let
-  mk =
-    spdxId: fullName:
-    {
-      inherit spdxId fullName;
-      shortName = spdxId;
-      url = "https://spdx.org/licenses/${spdxId}.html";
-      free = true;
-      redistributable = true;
-      deprecated = false;
-    };
+  mk = spdxId: fullName: {
+    inherit spdxId fullName;
+    shortName = spdxId;
+    url = "https://spdx.org/licenses/${spdxId}.html";
+    free = true;
+    redistributable = true;
+    deprecated = false;
+  };
 in
 {
   mit = mk "MIT" "MIT License";

@@ -4,19 +4,7 @@
 { lib }:
 
 let
-  inherit (builtins)
-    length
-    elemAt
-    genList
-    filter
-    foldl'
-    concatMap
-    elem
-    head
-    tail
-    isList
-    sort
-    ;
+  inherit (builtins) length genList;
   min = a: b: if a < b then a else b;
   indices = list: genList (i: i) (length list);
 in
@@ -62,8 +50,7 @@ rec {
 
   imap0 = f: list: genList (i: f i (elemAt list i)) (length list);
   imap1 = f: list: genList (i: f (i + 1) (elemAt list i)) (length list);
-  ifilter0 =
-    pred: list: map (i: elemAt list i) (filter (i: pred i (elemAt list i)) (indices list));
+  ifilter0 = pred: list: map (i: elemAt list i) (filter (i: pred i (elemAt list i)) (indices list));
 
   flatten = x: if isList x then concatMap flatten x else [ x ];
   remove = e: filter (x: x != e);
@@ -73,9 +60,7 @@ rec {
   optionals = cond: xs: if cond then xs else [ ];
 
   # range 2 4 == [ 2 3 4 ]; empty when first > last.
-  range =
-    first: last:
-    if first > last then [ ] else genList (n: first + n) (last - first + 1);
+  range = first: last: if first > last then [ ] else genList (n: first + n) (last - first + 1);
   replicate = n: x: genList (_: x) n;
 
   count = pred: foldl' (n: x: if pred x then n + 1 else n) 0;
@@ -85,9 +70,15 @@ rec {
   findFirstIndex =
     pred: default: list:
     let
-      found = foldl' (acc: i: if acc != null then acc else if pred (elemAt list i) then i else null) null (
-        indices list
-      );
+      found = foldl' (
+        acc: i:
+        if acc != null then
+          acc
+        else if pred (elemAt list i) then
+          i
+        else
+          null
+      ) null (indices list);
     in
     if found == null then default else found;
   findFirst =
@@ -112,7 +103,14 @@ rec {
 
   groupBy =
     builtins.groupBy or (
-      pred: foldl' (acc: x: let k = pred x; in acc // { ${k} = (acc.${k} or [ ]) ++ [ x ]; }) { }
+      pred:
+      foldl' (
+        acc: x:
+        let
+          k = pred x;
+        in
+        acc // { ${k} = (acc.${k} or [ ]) ++ [ x ]; }
+      ) { }
     );
   groupBy' =
     op: nul: pred: list:
@@ -159,8 +157,17 @@ rec {
   naturalSort =
     list:
     let
-      chunk = s: map (p: if isList p then builtins.fromJSON (normalise (head p)) else p) (builtins.split "([0-9]+)" s);
-      normalise = digits: let m = builtins.match "0*([0-9]+)" digits; in head m;
+      chunk =
+        s:
+        map (p: if isList p then builtins.fromJSON (normalise (head p)) else p) (
+          builtins.split "([0-9]+)" s
+        );
+      normalise =
+        digits:
+        let
+          m = builtins.match "0*([0-9]+)" digits;
+        in
+        head m;
       cmpChunk =
         a: b:
         if builtins.isInt a && builtins.isInt b then

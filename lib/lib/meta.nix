@@ -7,10 +7,10 @@ rec {
   getExe =
     pkg:
     getExe' pkg (
-      pkg.meta.mainProgram or (lib.warn
-        "getExe: package ${lib.getName pkg} does not set meta.mainProgram; guessing \"${lib.getName pkg}\""
-        (lib.getName pkg)
-      )
+      pkg.meta.mainProgram
+        or (lib.warn "getExe: package ${lib.getName pkg} does not set meta.mainProgram; guessing \"${lib.getName pkg}\"" (
+          lib.getName pkg
+        ))
     );
   getExe' =
     pkg: name:

@@ -15,7 +15,10 @@ rec {
     "x86_64-darwin"
     "aarch64-darwin"
   ];
-  freebsd = [ "x86_64-freebsd" "aarch64-freebsd" ];
+  freebsd = [
+    "x86_64-freebsd"
+    "aarch64-freebsd"
+  ];
   unix = linux ++ darwin ++ freebsd;
   all = unix;
   x86_64 = builtins.filter (lib.hasPrefix "x86_64-") all;

@@ -14,7 +14,16 @@ rec {
       base = baseNameOf (toString name);
     in
     !(
-      (type == "directory" && builtins.elem base [ ".git" ".svn" ".hg" "CVS" ".jj" ])
+      (
+        type == "directory"
+        && builtins.elem base [
+          ".git"
+          ".svn"
+          ".hg"
+          "CVS"
+          ".jj"
+        ]
+      )
       || match ".*~" base != null
       || match "\\.#.*" base != null
       || match "#.*#" base != null
@@ -64,7 +73,8 @@ rec {
     src: suffixes:
     cleanSourceWith {
       inherit src;
-      filter = name: type: type == "directory" || builtins.any (s: lib.hasSuffix s (baseNameOf name)) suffixes;
+      filter =
+        name: type: type == "directory" || builtins.any (s: lib.hasSuffix s (baseNameOf name)) suffixes;
     };
 
   # Keep paths (relative to src) matching one of the regexes.

@@ -4,18 +4,11 @@
 
 let
   inherit (builtins)
-    stringLength
-    substring
-    replaceStrings
-    concatStringsSep
     genList
     length
     head
     elemAt
     filter
-    match
-    split
-    isString
     isList
     typeOf
     ;
@@ -47,7 +40,15 @@ rec {
   concatLines = list: concatMapStrings (s: s + "\n") list;
   intersperse =
     sep: list:
-    if length list < 2 then list else builtins.tail (builtins.concatMap (x: [ sep x ]) list);
+    if length list < 2 then
+      list
+    else
+      builtins.tail (
+        builtins.concatMap (x: [
+          sep
+          x
+        ]) list
+      );
   replicate = n: s: concatStrings (lib.lists.replicate n s);
   optionalString = cond: s: if cond then s else "";
 
@@ -74,7 +75,8 @@ rec {
   # regex must not have one.)
   hasInfix =
     infix: s:
-    length (split (escapeRegex (builtins.unsafeDiscardStringContext (toString infix))) (toString s)) > 1;
+    length (split (escapeRegex (builtins.unsafeDiscardStringContext (toString infix))) (toString s))
+    > 1;
   removePrefix =
     prefix: s:
     if hasPrefix prefix s then
@@ -82,8 +84,7 @@ rec {
     else
       s;
   removeSuffix =
-    suffix: s:
-    if hasSuffix suffix s then substring 0 (stringLength s - stringLength suffix) s else s;
+    suffix: s: if hasSuffix suffix s then substring 0 (stringLength s - stringLength suffix) s else s;
 
   # Characters and case.
   stringToCharacters = s: genList (i: substring i 1 s) (stringLength s);
@@ -102,7 +103,9 @@ rec {
     sep: s:
     let
       str = toString s;
-      parts = filter isString (split (escapeRegex (builtins.unsafeDiscardStringContext (toString sep))) str);
+      parts = filter isString (
+        split (escapeRegex (builtins.unsafeDiscardStringContext (toString sep))) str
+      );
     in
     map (p: addContextFrom str p) parts;
   addContextFrom = src: target: substring 0 0 src + target;
@@ -209,14 +212,18 @@ rec {
     let
       n = stringLength s;
     in
-    assert lib.assertMsg (n <= width) "fixedWidthString: requested width ${toString width} is smaller than the string ${escapeNixString s}";
+    assert lib.assertMsg (n <= width)
+      "fixedWidthString: requested width ${toString width} is smaller than the string ${escapeNixString s}";
     replicate (width - n) filler + s;
   fixedWidthNumber = width: n: fixedWidthString width "0" (toString n);
 
   # Package names and versions.
   getName =
     x:
-    if isString x then (builtins.parseDrvName x).name else x.pname or (builtins.parseDrvName x.name).name;
+    if isString x then
+      (builtins.parseDrvName x).name
+    else
+      x.pname or (builtins.parseDrvName x.name).name;
   getVersion =
     x:
     if isString x then
@@ -229,7 +236,9 @@ rec {
       file = lib.last (splitString "/" url);
       name = head (splitString sep file);
     in
-    assert lib.assertMsg (name != file) "nameFromURL: separator ${escapeNixString sep} does not occur in ${escapeNixString file}";
+    assert lib.assertMsg (
+      name != file
+    ) "nameFromURL: separator ${escapeNixString sep} does not occur in ${escapeNixString file}";
     name;
   versionOlder = a: b: builtins.compareVersions b a == 1;
   versionAtLeast = a: b: !(versionOlder a b);
@@ -248,15 +257,23 @@ rec {
     if short == "" then "unknown" else short;
 
   # Collapse repeated slashes.
-  normalizePath = s: builtins.foldl' (acc: c: if c == "/" && hasSuffix "/" acc then acc else acc + c) "" (stringToCharacters s);
+  normalizePath =
+    s:
+    builtins.foldl' (acc: c: if c == "/" && hasSuffix "/" acc then acc else acc + c) "" (
+      stringToCharacters s
+    );
 
   fileContents = file: removeSuffix "\n" (builtins.readFile file);
 
   # configure, CMake and Meson flags.
   enableFeature = on: feature: "--${if on then "enable" else "disable"}-${feature}";
-  enableFeatureAs = on: feature: value: enableFeature on feature + optionalString on "=${value}";
+  enableFeatureAs =
+    on: feature: value:
+    enableFeature on feature + optionalString on "=${value}";
   withFeature = on: feature: "--${if on then "with" else "without"}-${feature}";
-  withFeatureAs = on: feature: value: withFeature on feature + optionalString on "=${value}";
+  withFeatureAs =
+    on: feature: value:
+    withFeature on feature + optionalString on "=${value}";
   cmakeOptionType =
     type: name: value:
     "-D${name}:${toUpper type}=${value}";

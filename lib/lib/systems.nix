@@ -16,7 +16,7 @@ let
         kernel = builtins.elemAt parts 1;
       };
 in
-rec {
+{
   # The systems flakes commonly expose.
   flakeExposed = [
     "x86_64-linux"
@@ -41,14 +41,32 @@ rec {
       };
       isLinux = p.kernel == "linux";
       isDarwin = p.kernel == "darwin";
-      isUnix = builtins.elem p.kernel [ "linux" "darwin" "freebsd" "openbsd" "netbsd" ];
+      isUnix = builtins.elem p.kernel [
+        "linux"
+        "darwin"
+        "freebsd"
+        "openbsd"
+        "netbsd"
+      ];
       isx86_64 = p.cpu == "x86_64";
       isi686 = p.cpu == "i686";
-      isx86 = builtins.elem p.cpu [ "x86_64" "i686" ];
+      isx86 = builtins.elem p.cpu [
+        "x86_64"
+        "i686"
+      ];
       isAarch64 = p.cpu == "aarch64";
-      isAarch = builtins.elem p.cpu [ "aarch64" "armv7l" "armv6l" ];
+      isAarch = builtins.elem p.cpu [
+        "aarch64"
+        "armv7l"
+        "armv6l"
+      ];
       isRiscV = lib.hasPrefix "riscv" p.cpu;
-      is64bit = builtins.elem p.cpu [ "x86_64" "aarch64" "riscv64" "powerpc64le" ];
+      is64bit = builtins.elem p.cpu [
+        "x86_64"
+        "aarch64"
+        "riscv64"
+        "powerpc64le"
+      ];
       isStatic = false;
       isMusl = false;
       extensions = {

@@ -5,9 +5,7 @@
 let
   inherit (builtins)
     foldl'
-    isAttrs
     trace
-    typeOf
     ;
 
   # Builtins that older evaluators may lack fall back to a Nix version.
@@ -70,24 +68,10 @@ rec {
   # toHexString 255 == "FF".
   toHexString =
     n:
-    lib.concatMapStrings (d: builtins.elemAt [
-      "0"
-      "1"
-      "2"
-      "3"
-      "4"
-      "5"
-      "6"
-      "7"
-      "8"
-      "9"
-      "A"
-      "B"
-      "C"
-      "D"
-      "E"
-      "F"
-    ] d) (toBaseDigits 16 n);
+    let
+      digits = lib.stringToCharacters "0123456789ABCDEF";
+    in
+    lib.concatMapStrings (d: builtins.elemAt digits d) (toBaseDigits 16 n);
 
   # Evaluation order.
   inherit (builtins) seq deepSeq;

@@ -2,7 +2,7 @@
 { lib }:
 
 let
-  inherit (builtins) splitVersion elemAt length;
+  inherit (builtins) splitVersion elemAt;
   part = n: v: elemAt (splitVersion v) n;
 in
 {

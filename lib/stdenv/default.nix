@@ -30,40 +30,39 @@ let
   };
   platform = lib.systems.elaborate system;
 
-  stdenv =
-    {
-      name = "gonix-stdenv";
-      outPath = runtime;
-      inherit system;
-      shell = "/bin/bash";
-      shellDryRun = "/bin/bash -n -O extglob";
-      hostPlatform = platform;
-      buildPlatform = platform;
-      targetPlatform = platform;
-      inherit (platform)
-        isLinux
-        isDarwin
-        isx86_64
-        isAarch64
-        is64bit
-        ;
-      hasCC = !noCC;
-      # The host compiler, as far as Nix expressions can see it: adding it
-      # to inputs adds the wrappers.
-      cc =
-        if noCC then
-          null
-        else
-          {
-            name = "host-cc-wrapper";
-            outPath = runtime;
-            isGNU = true;
-            isClang = false;
-            targetPrefix = "";
-          };
-      isGonix = true;
-      inherit config hostPath;
-      mkDerivation = import ./make-derivation.nix { inherit lib config stdenv; };
-    };
+  stdenv = {
+    name = "gonix-stdenv";
+    outPath = runtime;
+    inherit system;
+    shell = "/bin/bash";
+    shellDryRun = "/bin/bash -n -O extglob";
+    hostPlatform = platform;
+    buildPlatform = platform;
+    targetPlatform = platform;
+    inherit (platform)
+      isLinux
+      isDarwin
+      isx86_64
+      isAarch64
+      is64bit
+      ;
+    hasCC = !noCC;
+    # The host compiler, as far as Nix expressions can see it: adding it
+    # to inputs adds the wrappers.
+    cc =
+      if noCC then
+        null
+      else
+        {
+          name = "host-cc-wrapper";
+          outPath = runtime;
+          isGNU = true;
+          isClang = false;
+          targetPrefix = "";
+        };
+    isGonix = true;
+    inherit config hostPath;
+    mkDerivation = import ./make-derivation.nix { inherit lib config stdenv; };
+  };
 in
 stdenv

@@ -50,8 +50,7 @@ let
 
   # meta.platforms entries are system strings or attribute patterns
   # matched against the host platform.
-  platformMatches =
-    p: if builtins.isString p then p == stdenv.system else lib.matchAttrs p platform;
+  platformMatches = p: if builtins.isString p then p == stdenv.system else lib.matchAttrs p platform;
 
   checkMeta =
     name: meta:
@@ -89,12 +88,12 @@ let
     overrideAttrs: attrs:
     let
       name =
-        if attrs ? name then
-          attrs.name
-        else if attrs ? pname then
-          (if attrs ? version then "${attrs.pname}-${attrs.version}" else attrs.pname)
-        else
-          throw "mkDerivation: set either name or pname (and usually version)";
+        attrs.name or (
+          if attrs ? pname then
+            (if attrs ? version then "${attrs.pname}-${attrs.version}" else attrs.pname)
+          else
+            throw "mkDerivation: set either name or pname (and usually version)"
+        );
 
       doCheck = attrs.doCheck or false;
       doInstallCheck = attrs.doInstallCheck or false;
@@ -129,7 +128,8 @@ let
             "bin"
             "out"
           ])
-        ] ++ lib.optional (builtins.elem "man" outputs) "man";
+        ]
+        ++ lib.optional (builtins.elem "man" outputs) "man";
       }
       // lib.optionalAttrs (position != null) { inherit position; }
       // (attrs.meta or { });
@@ -144,10 +144,11 @@ let
           inherit name outputs;
           system = attrs.system or stdenv.system;
           builder = attrs.realBuilder or stdenv.shell;
-          args = attrs.args or [
-            "-e"
-            (attrs.builder or "${stdenv}/default-builder.sh")
-          ];
+          args =
+            attrs.args or [
+              "-e"
+              (attrs.builder or "${stdenv}/default-builder.sh")
+            ];
           inherit stdenv;
           nativeBuildInputs =
             inputs "nativeBuildInputs"

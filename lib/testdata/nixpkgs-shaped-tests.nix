@@ -90,7 +90,9 @@ in
     expected = true;
   };
   configFunction = {
-    expr = builtins.isString (import <nixpkgs> { config = { lib }: { allowUnfree = true; }; }).unfreeThing.drvPath;
+    expr =
+      builtins.isString
+        (import <nixpkgs> { config = { lib }: { allowUnfree = true; }; }).unfreeThing.drvPath;
     expected = true;
   };
   alias = {
@@ -98,11 +100,19 @@ in
     expected = "hello-2.12";
   };
   crossRefused = {
-    expr = (import <nixpkgs> { crossSystem = { system = "none-none"; }; }).hello.name;
+    expr =
+      (import <nixpkgs> {
+        crossSystem = {
+          system = "none-none";
+        };
+      }).hello.name;
     expectThrow = true;
   };
   callPackageSplicing = {
-    expr = np.callPackage ({ hello, buildPackages }: [ hello.name buildPackages.hello.name ]) { };
+    expr = np.callPackage ({ hello, buildPackages }: [
+      hello.name
+      buildPackages.hello.name
+    ]) { };
     expected = [
       "hello-2.12"
       "hello-2.12"

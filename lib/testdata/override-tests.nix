@@ -75,7 +75,10 @@ in
     expected = 15;
   };
   overrideFunction = {
-    expr = (o.override (old: { a = old.a * 2; })).sum;
+    expr =
+      (o.override (old: {
+        a = old.a * 2;
+      })).sum;
     expected = 22;
   };
   overrideChained = {
@@ -159,7 +162,10 @@ in
     expected = "basic-2.0";
   };
   overrideAttrsPrev = {
-    expr = (basic.overrideAttrs (old: { pname = old.pname + "-patched"; })).name;
+    expr =
+      (basic.overrideAttrs (old: {
+        pname = old.pname + "-patched";
+      })).name;
     expected = "basic-patched-1.0";
   };
   overrideAttrsFinalPrev = {
@@ -175,7 +181,14 @@ in
   };
   overrideAttrsChained = {
     expr =
-      ((basic.overrideAttrs (old: { n = old.n + 1; })).overrideAttrs (old: { n = old.n * 10; })).n;
+      (
+        (basic.overrideAttrs (old: {
+          n = old.n + 1;
+        })).overrideAttrs
+        (old: {
+          n = old.n * 10;
+        })
+      ).n;
     expected = 20;
   };
   overrideAttrsKeepsOthers = {
@@ -324,7 +337,10 @@ in
     ];
   };
   overrideDerivation = {
-    expr = (lib.overrideDerivation basic (old: { name = "renamed"; })).name;
+    expr =
+      (lib.overrideDerivation basic (old: {
+        name = "renamed";
+      })).name;
     expected = "renamed";
   };
 
@@ -428,11 +444,12 @@ in
     expected = "b";
   };
   brokenAllowed = {
-    expr = builtins.isString
-      ((import pkgs.path { config.allowBroken = true; }).stdenv.mkDerivation {
-        name = "b";
-        meta.broken = true;
-      }).drvPath;
+    expr =
+      builtins.isString
+        ((import pkgs.path { config.allowBroken = true; }).stdenv.mkDerivation {
+          name = "b";
+          meta.broken = true;
+        }).drvPath;
     expected = true;
   };
   unsupportedPlatform = {
@@ -605,11 +622,20 @@ in
     ];
   };
   localSystem = {
-    expr = (import pkgs.path { localSystem = { system = "i686-linux"; }; }).system;
+    expr =
+      (import pkgs.path {
+        localSystem = {
+          system = "i686-linux";
+        };
+      }).system;
     expected = "i686-linux";
   };
   crossRefused = {
-    expr = (import pkgs.path { crossSystem = "aarch64-linux"; system = "x86_64-linux"; }).system;
+    expr =
+      (import pkgs.path {
+        crossSystem = "aarch64-linux";
+        system = "x86_64-linux";
+      }).system;
     expectThrow = true;
   };
   stdenvNoCC = {

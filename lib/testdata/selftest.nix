@@ -2,7 +2,10 @@
 { lib, pkgs }:
 {
   wrongValue = {
-    expr = lib.concatStringsSep "," [ "a" "b" ];
+    expr = lib.concatStringsSep "," [
+      "a"
+      "b"
+    ];
     expected = "a;b";
   };
   wrongType = {
@@ -22,7 +25,14 @@
     expectThrow = true;
   };
   listOrder = {
-    expr = lib.unique [ 2 1 2 ];
-    expected = [ 1 2 ];
+    expr = lib.unique [
+      2
+      1
+      2
+    ];
+    expected = [
+      1
+      2
+    ];
   };
 }

@@ -9,9 +9,7 @@ let
 
   # A line in $NIX_BUILD_TOP/trace per hook, to check the order.
   trace = name: ''echo ${name} >> "$NIX_BUILD_TOP/trace"'';
-  traced =
-    names:
-    lib.genAttrs names trace;
+  traced = names: lib.genAttrs names trace;
 in
 rec {
   # Every phase with its pre and post hooks, plus extra phases.

@@ -8,7 +8,9 @@
 let
   requiredVersion = "2.3";
 in
-if !(builtins ? nixVersion) || builtins.compareVersions requiredVersion builtins.nixVersion == 1 then
+if
+  !(builtins ? nixVersion) || builtins.compareVersions requiredVersion builtins.nixVersion == 1
+then
   abort "This version of the fixture requires Nix >= ${requiredVersion}"
 else
   import ./pkgs/top-level/impure.nix

@@ -10,6 +10,13 @@ let
   platform = lib.systems.elaborate system;
 in
 if platform.isLinux then
-  import ./linux { inherit lib system config overlays; }
+  import ./linux {
+    inherit
+      lib
+      system
+      config
+      overlays
+      ;
+  }
 else
   throw "the fixture only has a Linux stdenv (asked for ${system})"

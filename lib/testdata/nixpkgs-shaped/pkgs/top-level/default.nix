@@ -19,7 +19,8 @@ let
 
   config0 = if lib.isFunction config then config { inherit lib; } else config;
   configChecked =
-    assert lib.assertMsg (builtins.isAttrs config0) "config must be an attribute set or a function returning one";
+    assert lib.assertMsg (builtins.isAttrs config0)
+      "config must be an attribute set or a function returning one";
     {
       allowUnfree = builtins.getEnv "NIXPKGS_ALLOW_UNFREE" == "1";
     }

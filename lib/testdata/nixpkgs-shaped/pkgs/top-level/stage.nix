@@ -14,7 +14,12 @@
 let
   # The packages every stage has.
   stdenvPackages = self: super: {
-    inherit lib config stdenv system;
+    inherit
+      lib
+      config
+      stdenv
+      system
+      ;
     pkgs = self;
     buildPackages = self;
     stdenvNoCC = stdenv;

@@ -85,7 +85,12 @@ let
       prevStage,
     }:
     import ../generic {
-      inherit lib system config name;
+      inherit
+        lib
+        system
+        config
+        name
+        ;
       initialPath = [ bootstrapTools ];
     };
 in

@@ -13,7 +13,9 @@ stdenv.mkDerivation (finalAttrs: {
   # (an http:// URL; sandboxed fetches cannot read local files), else
   # from the file in this tree.
   src = fetchurl {
-    url = "${config.fixtureMirror or "file://${toString ../../../../sources}"}/hello-${finalAttrs.version}.tar.gz";
+    url = "${
+      config.fixtureMirror or "file://${toString ../../../../sources}"
+    }/hello-${finalAttrs.version}.tar.gz";
     hash = "sha256-//qfRzaJ51NRXVZudhtPWCqFyL+PO46wN64JoifD11k=";
   };
 
