@@ -70,8 +70,6 @@ type ctx struct {
 	// dnScopes are the let and lambda nodes, for the unused-code
 	// analysis, in pre-order.
 	dnScopes []parser.Node
-	// hasErrors reports whether the tree has syntax or static errors.
-	hasErrors bool
 	// letEmptiedCache remembers, per let, where its body starts when the
 	// unused-code fixes remove all its bindings (else -1).
 	letEmptiedCache map[int]int
@@ -153,7 +151,6 @@ func (c *ctx) run() {
 	if !c.opts.IgnoreSuppressions {
 		c.sup = parseSuppressions(c.t)
 	}
-	c.hasErrors = len(c.t.Errors) > 0
 	c.parseErrors()
 	c.walk(c.t.Root())
 	c.scopeLints()
