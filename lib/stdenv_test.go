@@ -12,6 +12,7 @@ func TestStdenvBuilds(t *testing.T) {
 	attrs := []string{
 		"phases", "customPhases", "dontFlags", "consumer", "propagatedConsumer",
 		"hookUser", "wrapped", "text", "ranCommand", "compiled", "shell", "joined", "libgreet",
+		"multiOutUser",
 	}
 	for _, b := range getBuilders(t) {
 		t.Run(b.name, func(t *testing.T) {
@@ -80,6 +81,26 @@ func TestStdenvBuilds(t *testing.T) {
 					t.Errorf("env hook saw %q, want the hook-provider dependency", got)
 				}
 			})
+			t.Run("multipleOutputs", func(t *testing.T) {
+				want := map[string]string{
+					"bin-output":    "from-multi-out\n",
+					"header":        "#define MULTI 1\n",
+					"script-output": "from writeShellScript\n",
+				}
+				for rel, w := range want {
+					if got := read("multiOutUser", rel); got != w {
+						t.Errorf("%s = %q, want %q", rel, got, w)
+					}
+				}
+				if got := read("multiOutUser", "propagated"); !strings.HasSuffix(got, "-note.txt") {
+					t.Errorf("propagated-build-inputs of dev = %q, want the note.txt package", got)
+				}
+				// The setup hook was installed in dev, with @out@ the out
+				// output (not dev).
+				if got := strings.TrimSpace(read("multiOutUser", "provided-by")); !strings.HasSuffix(got, "-multi-out") {
+					t.Errorf("setup hook from dev gave PROVIDED_BY=%q, want the out output", got)
+				}
+			})
 			t.Run("makeWrapper", func(t *testing.T) {
 				if got := read("wrapped", "result"); got != "hello wrapped world\n" {
 					t.Errorf("result = %q", got)
@@ -123,6 +144,7 @@ func TestFailingBuilds(t *testing.T) {
 		}},
 		{"hookFails", []string{"in postConfigure", "error: gonix stdenv: configurePhase failed with exit code 4"}},
 		{"makeFails", []string{"make is running", "error: gonix stdenv: buildPhase failed with exit code 2", "make"}},
+		{"hookSourceFails", []string{"bad hook running", "error: gonix stdenv: the setup hook", "-bad-hook failed with exit code 1"}},
 		{"commandFails", []string{"about to fail in buildCommand", "error: gonix stdenv: buildCommand failed with exit code 1 (while running: false)"}},
 	}
 	for _, b := range getBuilders(t) {

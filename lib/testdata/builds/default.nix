@@ -201,6 +201,40 @@ rec {
         ls ${joined}/share/doc > $out/joined
         test -L ${joined}/bin/say
       '';
+  # Several outputs: each is a variable; propagated inputs and the setup
+  # hook go to the dev output.
+  multiOut = stdenv.mkDerivation {
+    name = "multi-out";
+    outputs = [
+      "out"
+      "dev"
+    ];
+    dontUnpack = true;
+    propagatedBuildInputs = [ textDir ];
+    setupHook = ./provider-hook.sh;
+    installPhase = ''
+      mkdir -p $out/bin $dev/include
+      echo 'echo from-multi-out' > $out/bin/multi
+      chmod +x $out/bin/multi
+      echo '#define MULTI 1' > $dev/include/multi.h
+    '';
+  };
+  multiOutUser =
+    pkgs.runCommand "multi-out-user"
+      {
+        buildInputs = [ multiOut.dev ];
+      }
+      ''
+        mkdir -p $out
+        ${multiOut}/bin/multi > $out/bin-output
+        cat ${multiOut.dev}/include/multi.h > $out/header
+        cat ${multiOut.dev}/nix-support/propagated-build-inputs > $out/propagated
+        echo "$PROVIDED_BY" > $out/provided-by
+        ${shellScript} > $out/script-output
+      '';
+  shellScript = pkgs.writeShellScript "shell-script" ''
+    echo "from writeShellScript"
+  '';
   compiled = pkgs.runCommandCC "compiled" { } ''
     printf '#include <stdio.h>\nint main(void){puts("compiled by runCommandCC");return 0;}\n' > main.c
     mkdir -p $out/bin

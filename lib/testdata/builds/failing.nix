@@ -47,6 +47,19 @@ in
     false
   '';
 
+  # A dependency's setup hook fails while the environment is set up.
+  hookSourceFails = stdenv.mkDerivation {
+    name = "hook-source-fails";
+    dontUnpack = true;
+    nativeBuildInputs = [
+      (pkgs.writeText "bad-hook" ''
+        echo "bad hook running"
+        false
+      '')
+    ];
+    installPhase = "mkdir -p $out";
+  };
+
   # No output produced.
   noOutput = stdenv.mkDerivation {
     name = "no-output";
