@@ -10,7 +10,7 @@
 # It contains no third-party software: stdenv builds with the host's
 # tools (see stdenv/default.nix and doc.go for the purity caveat).
 {
-  system ? builtins.currentSystem or "x86_64-linux",
+  system ? builtins.currentSystem,
   localSystem ? null,
   crossSystem ? null,
   config ? { },
