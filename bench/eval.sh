@@ -27,29 +27,34 @@ if [[ -z "$lib" && -d "$mirror" ]]; then
     git -C "$mirror" archive "$librev" | tar -x -C "$lib"
 fi
 
-# measure CMD... -> prints "SECONDS KB" (best wall time of $runs, max RSS)
+# measure CMD... -> prints "WALL CPU KB": best wall time and best CPU
+# time (user+sys) of $runs, and the largest peak RSS. On a loaded machine
+# CPU time is the steadier number.
 measure() {
-    local best="" rss=0 i out t m
+    local best="" cbest="" rss=0 i t u s m c
     for ((i = 0; i < runs; i++)); do
-        out="$( { /usr/bin/time -f '%e %M' "$@" > /dev/null 2> "$tmp/err"; } 2>&1 | tail -1)" || true
-        read -r t m <<< "$(tail -1 "$tmp/err")"
+        /usr/bin/time -f '%e %U %S %M' "$@" > /dev/null 2> "$tmp/err" || true
+        read -r t u s m <<< "$(tail -1 "$tmp/err")"
+        c="$(awk "BEGIN{print $u + $s}")"
         if [[ -z "$best" ]] || awk "BEGIN{exit !($t < $best)}"; then best=$t; fi
+        if [[ -z "$cbest" ]] || awk "BEGIN{exit !($c < $cbest)}"; then cbest=$c; fi
         (( m > rss )) && rss=$m
     done
-    echo "$best $rss"
+    echo "$best $cbest $rss"
 }
 
-printf '%-16s %9s %9s %7s %10s %10s\n' benchmark "gonix(s)" "nix(s)" ratio "gonix KB" "nix KB"
+printf '%-16s %8s %8s %6s %8s %8s %6s %10s %10s\n' benchmark "gonix s" "nix s" ratio "g cpu" "n cpu" ratio "gonix KB" "nix KB"
 row() {
     local name=$1 file=$2
-    read -r gt gm <<< "$(measure "$gonix" eval --strict "$file")"
+    read -r gt gc gm <<< "$(measure "$gonix" eval --strict "$file")"
     if [[ $have_nix == 1 ]]; then
-        read -r nt nm <<< "$(measure nix-instantiate --eval --strict "$file")"
+        read -r nt nc nm <<< "$(measure nix-instantiate --eval --strict "$file")"
         ratio="$(awk "BEGIN{ if ($nt > 0) printf \"%.2f\", $gt / $nt; else print \"-\" }")"
+        cratio="$(awk "BEGIN{ if ($nc > 0) printf \"%.2f\", $gc / $nc; else print \"-\" }")"
     else
-        nt=- nm=- ratio=-
+        nt=- nc=- nm=- ratio=- cratio=-
     fi
-    printf '%-16s %9s %9s %7s %10s %10s\n' "$name" "$gt" "$nt" "$ratio" "$gm" "$nm"
+    printf '%-16s %8s %8s %6s %8s %8s %6s %10s %10s\n' "$name" "$gt" "$nt" "$ratio" "$gc" "$nc" "$cratio" "$gm" "$nm"
 }
 row "foldl' 10^6" "$here/eval/foldl.nix"
 row "fib 25" "$here/eval/fib.nix"
