@@ -224,6 +224,19 @@ func (r *FileReport) frame(b *strings.Builder, l Label, prevLine *int) {
 
 func expandTabs(s string) string { return strings.ReplaceAll(s, "\t", " ") }
 
+// WriteShort prints one line per finding, FILE:LINE:COL: SEVERITY[CODE]:
+// MESSAGE (NAME), for editors' error formats and problem matchers.
+func WriteShort(w io.Writer, r *FileReport) error {
+	var b strings.Builder
+	for _, f := range r.Findings {
+		p := r.Pos(f.Start)
+		fmt.Fprintf(&b, "%s:%d:%d: %s[%s]: %s (%s)\n", r.Path, p.Line, p.Column, f.Severity, f.Code,
+			strings.ReplaceAll(f.Message, "\n", " "), f.Name)
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
 // JSONFinding is the JSON form of a finding (`gonix check --json`):
 // positions are 1-based, columns count bytes, end is exclusive.
 type JSONFinding struct {

@@ -40,7 +40,7 @@ type checkFlags struct {
 func newCheckCmd(s *streams) *cobra.Command {
 	var f checkFlags
 	cmd := &cobra.Command{
-		Use:   "check [--fix] [--json|--format text|json|sarif] [PATH...|-]",
+		Use:   "check [--fix] [--json|--format text|short|json|sarif] [PATH...|-]",
 		Short: "Lint Nix files (statix and deadnix lints, undefined names, and more)",
 		Long: `Lint Nix files and directories (walked for *.nix; "." when none is given;
 "-" reads standard input). Reports statix's lints, deadnix's unused code,
@@ -62,7 +62,7 @@ Comments "# gonix: ignore[CODE]" and "# statix: ignore" suppress findings.`,
 	fl := cmd.Flags()
 	fl.BoolVar(&f.fix, "fix", false, "apply automatic fixes in place")
 	fl.BoolVar(&f.json, "json", false, "print findings as JSON (same as --format json)")
-	fl.StringVarP(&f.format, "format", "o", "text", "output format: text, json or sarif")
+	fl.StringVarP(&f.format, "format", "o", "text", "output format: text, short (one line each), json or sarif")
 	fl.StringVar(&f.config, "config", "", "configuration file (default: gonix.toml, .gonix.toml or statix.toml found upwards)")
 	fl.StringSliceVar(&f.enable, "enable", nil, "enable rules (codes, names, statix codes, or statix/deadnix/all)")
 	fl.StringSliceVar(&f.disable, "disable", nil, "disable rules (as for --enable)")
@@ -98,9 +98,9 @@ func runCheck(s *streams, f *checkFlags, args []string) error {
 		format = "json"
 	}
 	switch format {
-	case "text", "json", "sarif":
+	case "text", "short", "json", "sarif":
 	default:
-		return usageError("unknown --format %q (want text, json or sarif)", f.format)
+		return usageError("unknown --format %q (want text, short, json or sarif)", f.format)
 	}
 	for _, g := range f.exclude {
 		if !doublestar.ValidatePattern(g) {
@@ -241,6 +241,12 @@ func runCheck(s *streams, f *checkFlags, args []string) error {
 		err = checker.WriteJSON(out, reports)
 	case "sarif":
 		err = checker.WriteSARIF(out, reports, version)
+	case "short":
+		for _, r := range reports {
+			if err = checker.WriteShort(out, r); err != nil {
+				break
+			}
+		}
 	default:
 		for _, r := range reports {
 			if err = checker.WriteText(out, r); err != nil {
