@@ -36,8 +36,9 @@
 // FixSource applies every fix until none is left, the way `statix fix`
 // and `deadnix --edit` do, and returns the fixed text with the remaining
 // findings; ApplyEdits applies one finding's edits. LoadConfig and
-// FindConfig read gonix.toml (or .gonix.toml); WriteText, WriteJSON and
-// WriteSARIF print reports. Rules and LookupRule describe the rules.
+// FindConfig read gonix.toml (or .gonix.toml); WriteText, WriteShort,
+// WriteJSON and WriteSARIF print reports (FileReport converts offsets to
+// lines and columns). Rules and LookupRule describe the rules.
 //
 // # Suppression comments
 //
