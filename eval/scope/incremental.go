@@ -112,8 +112,7 @@ func Update(old *Result, t *parser.Tree, ru *parser.Reuse, opts Options) (*Resul
 		old: old, ot: ot, nt: t,
 		lo: lo.ID(), hi: oldRoot.ID(), dn: dn,
 		offStart: oldRoot.Start(), offEnd: oldRoot.End(), delta: len(t.Src) - len(ot.Src),
-		scopes: make(map[*Scope]*Scope, len(old.Scopes)+1),
-		attrs:  make(map[*parser.Attrs]*parser.Attrs),
+		attrs: make(map[*parser.Attrs]*parser.Attrs),
 	}
 	res, root, chain := u.run(nv.best, nv.bestAt, opts)
 	if u.bad {
@@ -147,8 +146,10 @@ func (nv *navigator) expr(n parser.Node, cur *Scope) {
 	switch n.Kind() {
 	case parser.NodeIdent:
 	case parser.NodeAttrSet, parser.NodeLetIn, parser.NodeLegacyLet:
-		a, _ := parser.MergeBindings(n)
-		nv.attrs(a, cur)
+		if !nv.plainSet(n, cur) {
+			a, _ := parser.MergeBindings(n)
+			nv.attrs(a, cur)
+		}
 	case parser.NodeLambda:
 		s := nv.res.ScopeOf(n)
 		if s == nil {
@@ -203,6 +204,46 @@ func (nv *navigator) expr(n parser.Node, cur *Scope) {
 			}
 		}
 	}
+}
+
+// plainSet follows the resolver into a set whose bindings all have a
+// one-name path and a value that is not a set literal, and that has no
+// `inherit (e)`: the resolver visits such a set in source order and
+// nothing merges, so no merged view is needed. It reports false for
+// other sets.
+func (nv *navigator) plainSet(n parser.Node, cur *Scope) bool {
+	var in parser.Node
+	for c := n.FirstChild(); c.Valid(); c = c.Next() {
+		switch c.Kind() {
+		case parser.NodeBinding:
+			p := c.AttrPath().FirstChild()
+			if p.Kind() != parser.NodeAttrName || p.Next().Valid() || parser.Unparen(c.Value()).Kind() == parser.NodeAttrSet {
+				return false
+			}
+		case parser.NodeInherit:
+			if c.ChildOf(parser.NodeInheritFrom).Valid() {
+				return false
+			}
+		}
+		if nv.contains(c) {
+			in = c
+		}
+	}
+	if n.Kind() == parser.NodeLetIn || n.IsRec() || n.Kind() == parser.NodeLegacyLet {
+		if cur = nv.res.ScopeOf(n); cur == nil {
+			nv.failed = true
+			return true
+		}
+	}
+	switch {
+	case in.Kind() == parser.NodeBinding:
+		if v := in.Value(); nv.contains(v) {
+			nv.expr(v, cur)
+		}
+	case n.Kind() == parser.NodeLetIn && in.Valid() && in.ID() == n.Body().ID():
+		nv.expr(in, cur)
+	}
+	return true
 }
 
 // navItem is one step of resolver.attrs: an expression it resolves, a
@@ -304,9 +345,21 @@ type updater struct {
 	// offStart, offEnd are the root's bytes in the old text; delta the
 	// change in length.
 	offStart, offEnd, delta int
-	scopes                  map[*Scope]*Scope
-	attrs                   map[*parser.Attrs]*parser.Attrs
-	bad                     bool
+	// newSeq maps the seq of an old scope to the index of its copy in
+	// the new Scopes before the root's scopes are inserted (-3 inside
+	// the root); newOf to the copy.
+	newSeq []int32
+	newOf  []*Scope
+	global *Scope
+	attrs  map[*parser.Attrs]*parser.Attrs
+	// Slabs the copies are cut from.
+	attrSlab []parser.Attr
+	setSlab  []parser.Attrs
+	refSlab  []parser.Node
+	// attrPtrSlab and defPtrSlab back the slices of pointers.
+	attrPtrSlab []*parser.Attr
+	defPtrSlab  []*Def
+	bad         bool
 }
 
 func (u *updater) inRoot(id int) bool { return id >= u.lo && id <= u.hi }
@@ -339,26 +392,63 @@ func (u *updater) offset(off int) int {
 	return off
 }
 
-func (u *updater) copyAttrs(a *parser.Attrs) *parser.Attrs {
+func (u *updater) newAttr() *parser.Attr {
+	if len(u.attrSlab) == 0 {
+		u.attrSlab = make([]parser.Attr, 256)
+	}
+	a := &u.attrSlab[0]
+	u.attrSlab = u.attrSlab[1:]
+	return a
+}
+
+func (u *updater) newAttrs() *parser.Attrs {
+	if len(u.setSlab) == 0 {
+		u.setSlab = make([]parser.Attrs, 128)
+	}
+	a := &u.setSlab[0]
+	u.setSlab = u.setSlab[1:]
+	return a
+}
+
+func (u *updater) attrPtrs(n int) []*parser.Attr {
+	if n > 64 {
+		return make([]*parser.Attr, n)
+	}
+	if len(u.attrPtrSlab) < n {
+		u.attrPtrSlab = make([]*parser.Attr, 1024)
+	}
+	p := u.attrPtrSlab[:n:n]
+	u.attrPtrSlab = u.attrPtrSlab[n:]
+	return p
+}
+
+// copyAttrs copies a merged set. Nested sets are remembered: a nested
+// `rec { }` literal is also the Attrs of its own scope, copied later.
+func (u *updater) copyAttrs(a *parser.Attrs, nested bool) *parser.Attrs {
 	if a == nil {
 		return nil
 	}
 	if c, ok := u.attrs[a]; ok {
 		return c
 	}
-	c := &parser.Attrs{Node: u.node(a.Node), Rec: a.Rec, Pos: u.offset(a.Pos)}
-	u.attrs[a] = c
+	c := u.newAttrs()
+	*c = parser.Attrs{Node: u.node(a.Node), Rec: a.Rec, Pos: u.offset(a.Pos)}
+	if nested {
+		u.attrs[a] = c
+	}
 	if len(a.Attrs) > 0 {
-		c.Attrs = make([]*parser.Attr, len(a.Attrs))
+		c.Attrs = u.attrPtrs(len(a.Attrs))
 		for i, at := range a.Attrs {
-			c.Attrs[i] = &parser.Attr{Name: at.Name, Pos: u.offset(at.Pos), Kind: at.Kind, Value: u.node(at.Value),
-				Nested: u.copyAttrs(at.Nested), FromIndex: at.FromIndex}
+			na := u.newAttr()
+			*na = parser.Attr{Name: at.Name, Pos: u.offset(at.Pos), Kind: at.Kind, Value: u.node(at.Value),
+				Nested: u.copyAttrs(at.Nested, true), FromIndex: at.FromIndex}
+			c.Attrs[i] = na
 		}
 	}
 	if len(a.Dynamic) > 0 {
 		c.Dynamic = make([]*parser.DynamicAttr, len(a.Dynamic))
 		for i, d := range a.Dynamic {
-			c.Dynamic[i] = &parser.DynamicAttr{Name: u.node(d.Name), Value: u.node(d.Value), Nested: u.copyAttrs(d.Nested), Pos: u.offset(d.Pos)}
+			c.Dynamic[i] = &parser.DynamicAttr{Name: u.node(d.Name), Value: u.node(d.Value), Nested: u.copyAttrs(d.Nested, true), Pos: u.offset(d.Pos)}
 		}
 	}
 	if len(a.InheritFrom) > 0 {
@@ -370,13 +460,22 @@ func (u *updater) copyAttrs(a *parser.Attrs) *parser.Attrs {
 	return c
 }
 
-// copyScope copies a scope outside the root (its parent already copied).
-func (u *updater) copyScope(s *Scope) *Scope {
-	ns := &Scope{Kind: s.Kind, Node: u.node(s.Node), Depth: s.Depth}
-	if s.Parent != nil {
-		ns.Parent = u.scopes[s.Parent]
+// scopeOf returns the copy of an old scope.
+func (u *updater) scopeOf(s *Scope) *Scope {
+	if s == nil {
+		return nil
 	}
-	ns.Attrs = u.copyAttrs(s.Attrs)
+	if s.seq < 0 {
+		return u.global
+	}
+	return u.newOf[s.seq]
+}
+
+// copyScope copies a scope outside the root (its parent already copied)
+// into ns, with its definitions in defs.
+func (u *updater) copyScope(s, ns *Scope, defs []Def) {
+	*ns = Scope{Kind: s.Kind, Node: u.node(s.Node), Depth: s.Depth, Parent: u.scopeOf(s.Parent)}
+	ns.Attrs = u.copyAttrs(s.Attrs, false)
 	var attrIndex map[*parser.Attr]*parser.Attr
 	if s.Attrs != nil && len(s.Attrs.Attrs) > 8 {
 		attrIndex = make(map[*parser.Attr]*parser.Attr, len(s.Attrs.Attrs))
@@ -384,9 +483,11 @@ func (u *updater) copyScope(s *Scope) *Scope {
 			attrIndex[at] = ns.Attrs.Attrs[i]
 		}
 	}
-	ns.Defs = make([]*Def, len(s.Defs))
+	ns.Defs = u.defPtrSlab[:len(s.Defs):len(s.Defs)]
+	u.defPtrSlab = u.defPtrSlab[len(s.Defs):]
 	for i, d := range s.Defs {
-		nd := &Def{Name: d.Name, Kind: d.Kind, Scope: ns, Node: u.node(d.Node), Formal: u.node(d.Formal), Index: d.Index}
+		nd := &defs[i]
+		*nd = Def{Name: d.Name, Kind: d.Kind, Scope: ns, Node: u.node(d.Node), Formal: u.node(d.Formal), Index: d.Index}
 		if d.Attr != nil {
 			if attrIndex != nil {
 				nd.Attr = attrIndex[d.Attr]
@@ -398,18 +499,18 @@ func (u *updater) copyScope(s *Scope) *Scope {
 			}
 		}
 		if len(d.Refs) > 0 {
-			refs := make([]parser.Node, 0, len(d.Refs))
+			start := len(u.refSlab)
 			for _, r := range d.Refs {
 				if !u.inRoot(r.ID()) {
-					refs = append(refs, u.node(r))
+					u.refSlab = append(u.refSlab, u.node(r))
 				}
 			}
-			nd.Refs = refs
+			if end := len(u.refSlab); end > start {
+				nd.Refs = u.refSlab[start:end:end]
+			}
 		}
 		ns.Defs[i] = nd
 	}
-	u.scopes[s] = ns
-	return ns
 }
 
 // sameAttr finds the copy of at, an attribute of from, in to.
@@ -425,46 +526,79 @@ func (u *updater) sameAttr(from, to *parser.Attrs, at *parser.Attr) *parser.Attr
 	return nil
 }
 
-func (u *updater) def(d *Def) *Def {
-	if d == nil {
-		return nil
-	}
-	ns := u.scopes[d.Scope]
-	if ns == nil || d.Index >= len(ns.Defs) {
-		u.bad = true
-		return nil
-	}
-	return ns.Defs[d.Index]
-}
-
 func (u *updater) run(oldRoot parser.Node, at *Scope, opts Options) (*Result, parser.Node, []*Scope) {
 	old := u.old
-	res := &Result{
-		Tree:    u.nt,
-		refs:    make(map[int]Ref, len(old.refs)+16),
-		scopeOf: make(map[int]*Scope, len(old.scopeOf)+4),
+	res := &Result{Tree: u.nt}
+
+	// Copy the scopes outside the root, cut from slabs.
+	kept, ndefs, nrefs := 0, len(old.Global.Defs), 0
+	for _, d := range old.Global.Defs {
+		nrefs += len(d.Refs)
 	}
-	res.Global = u.copyScope(old.Global)
-	res.Scopes = make([]*Scope, 0, len(old.Scopes)+4)
 	for _, s := range old.Scopes {
-		if s.Node.Valid() && u.inRoot(s.Node.ID()) {
+		if u.inRoot(s.Node.ID()) {
 			continue
 		}
-		ns := u.copyScope(s)
-		res.Scopes = append(res.Scopes, ns)
-		if ns.Node.Valid() {
-			res.scopeOf[ns.Node.ID()] = ns
+		kept++
+		ndefs += len(s.Defs)
+		for _, d := range s.Defs {
+			nrefs += len(d.Refs)
 		}
 	}
-	for id, ref := range old.refs {
+	scopeSlab := make([]Scope, kept+1)
+	defSlab := make([]Def, ndefs)
+	u.defPtrSlab = make([]*Def, ndefs)
+	u.refSlab = make([]parser.Node, 0, nrefs)
+	u.newSeq = make([]int32, len(old.Scopes))
+	u.newOf = make([]*Scope, len(old.Scopes))
+	u.global = &scopeSlab[kept]
+	u.copyScope(old.Global, u.global, defSlab)
+	u.global.seq = -1
+	defSlab = defSlab[len(old.Global.Defs):]
+	res.Global = u.global
+	res.Scopes = make([]*Scope, 0, len(old.Scopes)+4)
+	for i, s := range old.Scopes {
+		if u.inRoot(s.Node.ID()) {
+			u.newSeq[i] = -3
+			continue
+		}
+		ns := &scopeSlab[len(res.Scopes)]
+		u.copyScope(s, ns, defSlab)
+		defSlab = defSlab[len(s.Defs):]
+		ns.seq = int32(len(res.Scopes))
+		u.newSeq[i] = ns.seq
+		u.newOf[i] = ns
+		res.Scopes = append(res.Scopes, ns)
+	}
+	mapSeq := func(seq int32) int32 {
+		if seq < 0 {
+			return seq
+		}
+		return u.newSeq[seq]
+	}
+	res.refs = make([]refEntry, 0, len(old.refs)+16)
+	for _, e := range old.refs {
+		id := int(e.id)
 		if u.inRoot(id) {
 			continue
 		}
-		nid := id
 		if id >= u.hi {
-			nid = id + u.dn
+			e.id += int32(u.dn)
 		}
-		res.refs[nid] = Ref{Def: u.def(ref.Def), With: u.scopes[ref.With]}
+		e.scope = mapSeq(e.scope)
+		res.refs = append(res.refs, e)
+	}
+	res.scopeIDs = make([]scopeEntry, 0, len(old.scopeIDs)+4)
+	for _, e := range old.scopeIDs {
+		id := int(e.id)
+		if u.inRoot(id) {
+			continue
+		}
+		if id >= u.hi {
+			e.id += int32(u.dn)
+		}
+		e.seq = mapSeq(e.seq)
+		res.scopeIDs = append(res.scopeIDs, e)
 	}
 	res.Undefined = make([]parser.Node, 0, len(old.Undefined)+4)
 	for _, n := range old.Undefined {
@@ -472,7 +606,7 @@ func (u *updater) run(oldRoot parser.Node, at *Scope, opts Options) (*Result, pa
 			res.Undefined = append(res.Undefined, u.node(n))
 		}
 	}
-	cur := u.scopes[at]
+	cur := u.scopeOf(at)
 	root := u.node(oldRoot)
 	if u.bad || cur == nil || !root.Valid() || root.Kind() != oldRoot.Kind() {
 		u.bad = true
@@ -493,7 +627,7 @@ func (u *updater) run(oldRoot parser.Node, at *Scope, opts Options) (*Result, pa
 			marks = append(marks, mark{d, len(d.Refs)})
 		}
 	}
-	nScopes, nUndef := len(res.Scopes), len(res.Undefined)
+	nScopes, nUndef, nRefs := len(res.Scopes), len(res.Undefined), len(res.refs)
 	r := &resolver{res: res, cur: cur}
 	r.expr(root)
 	start := root.Start()
@@ -508,14 +642,46 @@ func (u *updater) run(oldRoot parser.Node, at *Scope, opts Options) (*Result, pa
 		pos := sort.Search(nUndef, func(i int) bool { return !before(res.Undefined[i]) })
 		moveTail(res.Undefined, nUndef, pos)
 	}
-	if len(res.Scopes) > nScopes {
+	if added := int32(len(res.Scopes) - nScopes); added > 0 {
 		rootID := root.ID()
-		pos := sort.Search(nScopes, func(i int) bool {
+		pos := int32(sort.Search(nScopes, func(i int) bool {
 			s := res.Scopes[i]
 			k := scopeKey(s)
 			return k > start || k == start && s.Node.ID() < rootID
-		})
-		moveTail(res.Scopes, nScopes, pos)
+		}))
+		moveTail(res.Scopes, nScopes, int(pos))
+		n := int32(nScopes)
+		move := func(seq int32) int32 {
+			switch {
+			case seq < pos:
+				return seq
+			case seq < n:
+				return seq + added
+			}
+			return seq - n + pos
+		}
+		for i := range res.refs {
+			res.refs[i].scope = move(res.refs[i].scope)
+		}
+		for i := range res.scopeIDs {
+			res.scopeIDs[i].seq = move(res.scopeIDs[i].seq)
+		}
+		for i, s := range res.Scopes[pos:] {
+			s.seq = pos + int32(i)
+		}
+		newIDs := make([]scopeEntry, added)
+		for i, s := range res.Scopes[pos : pos+added] {
+			newIDs[i] = scopeEntry{int32(s.Node.ID()), s.seq}
+		}
+		sortScopeIDs(newIDs)
+		at := sort.Search(len(res.scopeIDs), func(i int) bool { return int(res.scopeIDs[i].id) >= u.lo })
+		res.scopeIDs = append(res.scopeIDs, newIDs...)
+		moveTail(res.scopeIDs, len(res.scopeIDs)-len(newIDs), at)
+	}
+	if len(res.refs) > nRefs {
+		sortRefs(res.refs[nRefs:])
+		at := sort.Search(nRefs, func(i int) bool { return int(res.refs[i].id) >= u.lo })
+		moveTail(res.refs, nRefs, at)
 	}
 	return res, root, chain
 }

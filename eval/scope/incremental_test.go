@@ -88,30 +88,33 @@ func dump(res *Result) string {
 		fmt.Fprintf(&b, " %d", n.ID())
 	}
 	b.WriteString("\nrefs")
-	ids := make([]int, 0, len(res.refs))
-	for k := range res.refs {
-		ids = append(ids, k)
-	}
-	sort.Ints(ids)
-	for _, k := range ids {
-		r := res.refs[k]
+	for i, e := range res.refs {
+		if i > 0 && res.refs[i-1].id >= e.id {
+			b.WriteString(" UNSORTED")
+		}
+		r, ok := res.RefOf(res.Tree.NodeByID(int(e.id)))
 		switch {
+		case !ok:
+			b.WriteString(" MISSING")
 		case r.Def != nil:
-			fmt.Fprintf(&b, " %d:%d/%d", k, idx[r.Def.Scope], r.Def.Index)
+			fmt.Fprintf(&b, " %d:%d/%d", e.id, idx[r.Def.Scope], r.Def.Index)
 		case r.With != nil:
-			fmt.Fprintf(&b, " %d:w%d", k, idx[r.With])
+			fmt.Fprintf(&b, " %d:w%d", e.id, idx[r.With])
 		default:
-			fmt.Fprintf(&b, " %d:u", k)
+			fmt.Fprintf(&b, " %d:u", e.id)
 		}
 	}
 	b.WriteString("\nscopeOf")
-	ids = ids[:0]
-	for k := range res.scopeOf {
-		ids = append(ids, k)
+	for i, e := range res.scopeIDs {
+		if i > 0 && res.scopeIDs[i-1].id >= e.id {
+			b.WriteString(" UNSORTED")
+		}
+		fmt.Fprintf(&b, " %d:%d", e.id, idx[res.ScopeOf(res.Tree.NodeByID(int(e.id)))])
 	}
-	sort.Ints(ids)
-	for _, k := range ids {
-		fmt.Fprintf(&b, " %d:%d", k, idx[res.scopeOf[k]])
+	for i, s := range res.Scopes {
+		if int(s.seq) != i {
+			fmt.Fprintf(&b, " BAD-SEQ %d", i)
+		}
 	}
 	return b.String()
 }
@@ -288,31 +291,9 @@ func TestUpdateFallsBack(t *testing.T) {
 	}
 }
 
-// BenchmarkUpdate measures an edit of one version string in a
-// 30,000-line package set (bench/lsp.sh's file).
+// BenchmarkUpdate measures the update after an edit of one version
+// string in a 30,000-line package set (bench/lsp.sh's file).
 func BenchmarkUpdate(b *testing.B) {
-	var sb strings.Builder
-	sb.WriteString("{ pkgs, lib, ... }:\nlet\n  helper = x: y: x + y;\nin\n{\n")
-	for i := 0; i < 3000; i++ {
-		fmt.Fprintf(&sb, "  pkg%d = let\n    version = \"1.%d\";\n    src = pkgs.fetchurl { url = \"https://example.org/p%d-${version}.tar.gz\"; sha256 = lib.fakeSha256; };\n  in pkgs.stdenv.mkDerivation {\n    pname = \"pkg%d\";\n    inherit version src;\n    buildInputs = with pkgs; [ zlib openssl ];\n    meta = { description = \"Package %d\"; license = lib.licenses.mit; };\n    x = helper %d 1;\n  };\n", i, i, i, i, i, i)
-	}
-	sb.WriteString("}\n")
-	opts := parser.Options{Name: "bench.nix"}
-	tree := parser.ParseString(sb.String(), opts)
-	res := Resolve(tree, Options{})
-	off := strings.Index(tree.Src, "\"1.1500\"") + 3
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		nt, ru := parser.Reparse(tree, parser.Edit{Start: off, End: off + 1, Text: "7"}, opts)
-		nres, ch := Update(res, nt, ru, Options{})
-		if ch.Full {
-			b.Fatal("not local")
-		}
-		tree, res = nt, nres
-	}
-}
-
-func BenchmarkZZUpdateOnly(b *testing.B) {
 	var sb strings.Builder
 	sb.WriteString("{ pkgs, lib, ... }:\nlet\n  helper = x: y: x + y;\nin\n{\n")
 	for i := 0; i < 3000; i++ {
@@ -327,5 +308,32 @@ func BenchmarkZZUpdateOnly(b *testing.B) {
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		Update(res, nt, ru, Options{})
+	}
+}
+
+// TestDefNodes checks the fast name lookup of let and rec attributes
+// against the search from the root it replaces.
+func TestDefNodes(t *testing.T) {
+	srcs := append([]string{`rec { a = 1; "b" = 2; ${"c"} = 3; d.e = 4; inherit (x) f g; inherit h; x = rec { y = 1; }; x.z = 2; }`,
+		`let a = 1; inherit ({ b = 2; }) b; in a`}, incrementalSources...)
+	for _, src := range srcs {
+		tr := parser.ParseString(src, parser.Options{})
+		res := Resolve(tr, Options{})
+		r := &resolver{res: res}
+		n := 0
+		for _, s := range res.Scopes {
+			for _, d := range s.Defs {
+				if d.Kind != DefAttr {
+					continue
+				}
+				n++
+				if want := r.defNode(d.Attr.Pos); d.Node != want {
+					t.Errorf("%q: def %s: node %v, the search from the root finds %v", src, d.Name, d.Node, want)
+				}
+			}
+		}
+		if n == 0 {
+			t.Errorf("%q: no definitions", src)
+		}
 	}
 }

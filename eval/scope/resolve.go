@@ -21,8 +21,8 @@ func Resolve(t *parser.Tree, opts Options) *Result {
 	if globals == nil {
 		globals = DefaultGlobals()
 	}
-	res := &Result{Tree: t, refs: make(map[int]Ref), scopeOf: make(map[int]*Scope)}
-	g := &Scope{Kind: Global}
+	res := &Result{Tree: t}
+	g := &Scope{Kind: Global, seq: -1}
 	names := append(append([]string(nil), globals...), opts.Extra...)
 	for _, n := range names {
 		g.Defs = append(g.Defs, &Def{Name: n, Kind: DefGlobal, Scope: g})
@@ -33,7 +33,35 @@ func Resolve(t *parser.Tree, opts Options) *Result {
 	if e := t.Expr(); e.Valid() {
 		r.expr(e)
 	}
+	res.index()
 	return res
+}
+
+// index sorts the reference table and builds the scope table.
+func (r *Result) index() {
+	sortRefs(r.refs)
+	r.scopeIDs = make([]scopeEntry, 0, len(r.Scopes))
+	for i, s := range r.Scopes {
+		if s.Node.Valid() {
+			r.scopeIDs = append(r.scopeIDs, scopeEntry{int32(s.Node.ID()), int32(i)})
+		}
+	}
+	sortScopeIDs(r.scopeIDs)
+}
+
+// sortRefs sorts references by node ID. The resolver meets them in
+// source order but for merged sets, so most tables are sorted already.
+func sortRefs(refs []refEntry) {
+	for i := 1; i < len(refs); i++ {
+		if refs[i].id < refs[i-1].id {
+			sort.Slice(refs, func(i, j int) bool { return refs[i].id < refs[j].id })
+			return
+		}
+	}
+}
+
+func sortScopeIDs(ids []scopeEntry) {
+	sort.Slice(ids, func(i, j int) bool { return ids[i].id < ids[j].id })
 }
 
 func (s *Scope) sortDefs() {
@@ -60,10 +88,8 @@ type resolver struct {
 
 func (r *resolver) push(kind ScopeKind, n parser.Node) *Scope {
 	s := &Scope{Kind: kind, Node: n, Parent: r.cur, Depth: r.cur.Depth + 1}
+	s.seq = int32(len(r.res.Scopes))
 	r.res.Scopes = append(r.res.Scopes, s)
-	if n.Valid() {
-		r.res.scopeOf[n.ID()] = s
-	}
 	return s
 }
 
@@ -83,11 +109,15 @@ func (r *resolver) refFrom(s *Scope, n parser.Node, name string) {
 		}
 		if d := sc.Lookup(name); d != nil {
 			d.Refs = append(d.Refs, n)
-			r.res.refs[n.ID()] = Ref{Def: d}
+			r.res.refs = append(r.res.refs, refEntry{id: int32(n.ID()), scope: d.Scope.seq, def: int32(d.Index)})
 			return
 		}
 	}
-	r.res.refs[n.ID()] = Ref{With: with}
+	e := refEntry{id: int32(n.ID()), scope: noScope, def: -1}
+	if with != nil {
+		e.scope = with.seq
+	}
+	r.res.refs = append(r.res.refs, e)
 	if with == nil {
 		r.res.Undefined = append(r.res.Undefined, n)
 	}
@@ -161,6 +191,33 @@ func (r *resolver) defNode(pos int) parser.Node {
 	return parser.Node{}
 }
 
+// entryName finds, among the bindings and inherits of a set (in source
+// order), the name starting at pos: the first element of a binding's
+// path or a name of an inherit. It is defNode without a search from the
+// root, for the attributes a set defines itself.
+func entryName(entries []parser.Node, pos int) parser.Node {
+	i := sort.Search(len(entries), func(i int) bool { return entries[i].End() > pos })
+	if i == len(entries) || entries[i].Start() > pos {
+		return parser.Node{}
+	}
+	e := entries[i]
+	if e.Kind() == parser.NodeBinding {
+		if n := e.AttrPath().FirstChild(); n.Valid() && n.Start() == pos {
+			switch n.Kind() {
+			case parser.NodeAttrName, parser.NodeString:
+				return n
+			}
+		}
+		return parser.Node{}
+	}
+	for _, n := range e.Attrs() {
+		if n.Start() == pos {
+			return n
+		}
+	}
+	return parser.Node{}
+}
+
 // attrs walks a merged attribute set; for rec sets and lets it opens the
 // scope of their names.
 func (r *resolver) attrs(a *parser.Attrs) {
@@ -173,8 +230,13 @@ func (r *resolver) attrs(a *parser.Attrs) {
 		}
 		s := r.push(kind, a.Node)
 		s.Attrs = a
+		entries := a.Node.Entries()
 		for _, at := range a.Attrs {
-			s.Defs = append(s.Defs, &Def{Name: at.Name, Kind: DefAttr, Scope: s, Node: r.defNode(at.Pos), Attr: at})
+			n := entryName(entries, at.Pos)
+			if !n.Valid() {
+				n = r.defNode(at.Pos)
+			}
+			s.Defs = append(s.Defs, &Def{Name: at.Name, Kind: DefAttr, Scope: s, Node: n, Attr: at})
 		}
 		s.sortDefs()
 		r.cur = s

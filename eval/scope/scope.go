@@ -50,6 +50,9 @@ type Scope struct {
 	Attrs *parser.Attrs
 	// Depth counts the scopes between this one and the global scope.
 	Depth int
+	// seq is the scope's index in Result.Scopes (-1 for the global
+	// scope).
+	seq int32
 }
 
 // Lookup returns the definition of name in this scope only.
@@ -111,19 +114,74 @@ type Result struct {
 	Scopes []*Scope
 	// Undefined lists references without binding or with, in source order.
 	Undefined []parser.Node
-	refs      map[int]Ref
-	scopeOf   map[int]*Scope
+	// refs are the resolved references, sorted by node ID; scopeIDs the
+	// nodes that introduce scopes, sorted by node ID. Both hold no
+	// pointers, so that Update copies them cheaply and the collector
+	// does not scan them.
+	refs     []refEntry
+	scopeIDs []scopeEntry
+}
+
+// refEntry is one resolved reference.
+type refEntry struct {
+	id int32 // the Ident or inherited name
+	// scope is the seq of the definition's scope, or of the with the
+	// name resolves to (noScope: undefined).
+	scope int32
+	// def indexes the scope's Defs; -1 when the name has no lexical
+	// binding.
+	def int32
+}
+
+// noScope is refEntry.scope of an undefined name.
+const noScope = -2
+
+type scopeEntry struct{ id, seq int32 }
+
+// scopeAt returns the scope with the given seq.
+func (r *Result) scopeAt(seq int32) *Scope {
+	switch {
+	case seq == -1:
+		return r.Global
+	case seq < 0:
+		return nil
+	}
+	return r.Scopes[seq]
 }
 
 // RefOf returns the resolution of an Ident node or an inherit name.
 func (r *Result) RefOf(n parser.Node) (Ref, bool) {
-	ref, ok := r.refs[n.ID()]
-	return ref, ok
+	id := int32(n.ID())
+	lo, hi := 0, len(r.refs)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if r.refs[m].id < id {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	if lo == len(r.refs) || r.refs[lo].id != id {
+		return Ref{}, false
+	}
+	e := r.refs[lo]
+	s := r.scopeAt(e.scope)
+	if e.def >= 0 {
+		return Ref{Def: s.Defs[e.def]}, true
+	}
+	return Ref{With: s}, true
 }
 
 // ScopeOf returns the scope a LetIn, LegacyLet, rec AttrSet, Lambda or
 // With node introduces.
-func (r *Result) ScopeOf(n parser.Node) *Scope { return r.scopeOf[n.ID()] }
+func (r *Result) ScopeOf(n parser.Node) *Scope {
+	id := int32(n.ID())
+	i := sort.Search(len(r.scopeIDs), func(i int) bool { return r.scopeIDs[i].id >= id })
+	if i == len(r.scopeIDs) || r.scopeIDs[i].id != id {
+		return nil
+	}
+	return r.Scopes[r.scopeIDs[i].seq]
+}
 
 // ScopeAt returns the innermost scope visible at byte offset off.
 func (r *Result) ScopeAt(off int) *Scope {
