@@ -227,6 +227,15 @@ func (c *ctx) nameEnd(off int) int {
 
 // walk visits every node in pre-order and runs the syntactic rules.
 func (c *ctx) walk(n parser.Node) {
+	c.visit(n)
+	for ch := n.FirstChild(); ch.Valid(); ch = ch.Next() {
+		c.walk(ch)
+	}
+}
+
+// visit runs the syntactic rules of one node (Incremental runs them on
+// the nodes an edit can affect).
+func (c *ctx) visit(n parser.Node) {
 	switch n.Kind() {
 	case parser.NodeBinary:
 		c.binary(n)
@@ -266,8 +275,5 @@ func (c *ctx) walk(n parser.Node) {
 		c.shortPath(n)
 	case parser.NodeRoot:
 		c.rootPattern()
-	}
-	for ch := n.FirstChild(); ch.Valid(); ch = ch.Next() {
-		c.walk(ch)
 	}
 }

@@ -56,14 +56,18 @@ type dnResult struct {
 }
 
 // deadnix runs the unused-code analysis and reports G201-G205.
-func (c *ctx) deadnix() {
+func (c *ctx) deadnix() { c.deadnixIn(c.dnScopes) }
+
+// deadnixIn runs the analysis on the bindings of some let and lambda
+// nodes (the bindings of one node only ever keep each other alive).
+func (c *ctx) deadnixIn(scopes []parser.Node) {
 	if !c.enabled(rUnusedLet) && !c.enabled(rUnusedArg) && !c.enabled(rUnusedFormal) &&
 		!c.enabled(rUnusedPatternBind) && !c.enabled(rUsedUnderscore) {
 		return
 	}
 	opts := c.opts.Deadnix
 	var bindings []*dnBinding
-	for _, n := range c.dnScopes {
+	for _, n := range scopes {
 		bindings = c.dnBindings(n, bindings)
 	}
 	if len(bindings) == 0 {

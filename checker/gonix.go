@@ -162,27 +162,41 @@ func (c *ctx) shortPath(n parser.Node) {
 // unused withs, useless recs, shadowing, infinite recursion.
 func (c *ctx) scopeLints() {
 	for _, n := range c.res.Undefined {
-		if c.globals[n.Name()] {
-			continue
-		}
-		c.report(rUndefined, n.Start(), n.End(), fmt.Sprintf("undefined variable '%s'", n.Name()), nil)
+		c.undefinedLint(n)
 	}
 	for _, s := range c.res.Scopes {
-		switch s.Kind {
-		case scope.With:
+		if s.Kind == scope.With {
 			c.inheritWithRefs(s)
-			if !c.usedWith[s] {
-				c.unusedWith(s)
-			}
-		case scope.Rec:
-			c.uselessRec(s)
 		}
-		if s.Kind == scope.Let || s.Kind == scope.Rec || s.Kind == scope.Lambda {
-			for _, d := range s.Defs {
-				c.checkDefName(d)
-				if d.Kind == scope.DefAttr {
-					c.selfReference(d)
-				}
+		c.scopeLint(s, c.usedWith[s])
+	}
+}
+
+// undefinedLint reports an undefined name (unless it is a builtin the
+// resolver was not given).
+func (c *ctx) undefinedLint(n parser.Node) {
+	if c.globals[n.Name()] {
+		return
+	}
+	c.report(rUndefined, n.Start(), n.End(), fmt.Sprintf("undefined variable '%s'", n.Name()), nil)
+}
+
+// scopeLint runs the rules of one scope; used tells whether a with
+// provides some name.
+func (c *ctx) scopeLint(s *scope.Scope, used bool) {
+	switch s.Kind {
+	case scope.With:
+		if !used {
+			c.unusedWith(s)
+		}
+	case scope.Rec:
+		c.uselessRec(s)
+	}
+	if s.Kind == scope.Let || s.Kind == scope.Rec || s.Kind == scope.Lambda {
+		for _, d := range s.Defs {
+			c.checkDefName(d)
+			if d.Kind == scope.DefAttr {
+				c.selfReference(d)
 			}
 		}
 	}
