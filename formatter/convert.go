@@ -114,6 +114,7 @@ func (c *converter) finish(a *ann, end int) {
 	pos := skipHSpace(c.src, end)
 	pts, next := c.parseTrivia(pos, c.scratch[:0])
 	c.scratch = pts[:0]
+	c.checkCR(next)
 	if len(pts) == 0 {
 		return
 	}
@@ -151,6 +152,20 @@ func (c *converter) sig(n parser.Node) []parser.Element {
 	return c.sigs[start:len(c.sigs):len(c.sigs)]
 }
 
+// checkCR rejects a carriage return that does not end a line where a
+// token should start: nixfmt ends lines only with LF or CR LF.
+func (c *converter) checkCR(next int) {
+	if next < len(c.src) && c.src[next] == '\r' {
+		panic(syntaxError{off: next, msg: "unexpected carriage return"})
+	}
+}
+
+// syntaxError is source nixfmt rejects although Nix reads it.
+type syntaxError struct {
+	off int
+	msg string
+}
+
 // convError reports a tree shape the converter does not expect; it means
 // the tree has errors the caller did not check.
 type convError struct{ msg string }
@@ -162,7 +177,8 @@ func (c *converter) fail(n parser.Node, what string) {
 
 // file converts the whole file.
 func (c *converter) file() *whole {
-	pts, _ := c.parseTrivia(skipHSpace(c.src, 0), nil)
+	pts, next := c.parseTrivia(skipHSpace(c.src, 0), nil)
+	c.checkCR(next)
 	c.push(c.convertLeading(pts))
 	e := c.expr(c.t.Expr())
 	w := &whole{e: e, trivia: c.take()}
@@ -583,7 +599,8 @@ func (c *converter) interpolation(n parser.Node) *whole {
 	saved := c.take()
 	before := c.pendingDisable
 	outerCuts := c.cuts
-	pts, _ := c.parseTrivia(skipHSpace(c.src, k[0].Token.End()), nil)
+	pts, next := c.parseTrivia(skipHSpace(c.src, k[0].Token.End()), nil)
+	c.checkCR(next)
 	c.push(c.convertLeading(pts))
 	c.interpDepth++
 	w := &whole{e: c.expr(k[1].Node)}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime/debug"
+	"unicode/utf8"
 
 	"github.com/gonix/gonix/parser"
 )
@@ -95,6 +96,20 @@ func FormatTree(t *parser.Tree, opts Options) ([]byte, error) {
 }
 
 func checkParsed(t *parser.Tree, name string) error {
+	if !utf8.ValidString(t.Src) {
+		// nixfmt reads its input as UTF-8 text.
+		off := 0
+		for off < len(t.Src) {
+			r, n := utf8.DecodeRuneInString(t.Src[off:])
+			if r == utf8.RuneError && n == 1 {
+				break
+			}
+			off += n
+		}
+		e := parser.Error{Start: off, End: off + 1, Detect: off, Msg: "invalid UTF-8 byte sequence"}
+		p := t.Position(off)
+		return &ParseError{Filename: name, Line: p.Line, Col: p.Col, Msg: e.Msg, Report: t.FormatError(e)}
+	}
 	errs := t.SyntaxErrors()
 	if len(errs) == 0 {
 		return nil
@@ -109,6 +124,12 @@ func checkParsed(t *parser.Tree, name string) error {
 func formatParsed(t *parser.Tree, opts Options) (out []byte, err error) {
 	defer func() {
 		if r := recover(); r != nil {
+			if se, ok := r.(syntaxError); ok {
+				pos := t.Position(se.off)
+				err = &ParseError{Filename: opts.Filename, Line: pos.Line, Col: pos.Col, Msg: se.msg,
+					Report: t.FormatError(parser.Error{Start: se.off, End: se.off + 1, Detect: se.off, Msg: se.msg})}
+				return
+			}
 			if ce, ok := r.(convError); ok {
 				err = fmt.Errorf("%w: %s: %s", ErrInternal, opts.Filename, ce.msg)
 				return

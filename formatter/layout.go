@@ -153,7 +153,7 @@ type layouter struct {
 	indentScratch []indentLevel
 	rests         *restAlloc
 	segs          []seg // stack of priority segments being tried
-	cc            int // column on the current line, indentation not included
+	cc            int   // column on the current line, indentation not included
 	indents       []indentLevel
 	suppress      bool // inside a disabled region: compute, but print nothing
 	out           []byte
