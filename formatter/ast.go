@@ -83,6 +83,8 @@ type strPart struct {
 type whole struct {
 	e      expr
 	trivia trivia
+	// hasDirectives is set on a file with format directives.
+	hasDirectives bool
 }
 
 // stringTerm is a "string", an ”indented string” or a URI (as a simple

@@ -181,7 +181,7 @@ func (c *converter) file() *whole {
 	c.checkCR(next)
 	c.push(c.convertLeading(pts))
 	e := c.expr(c.t.Expr())
-	w := &whole{e: e, trivia: c.take()}
+	w := &whole{e: e, trivia: c.take(), hasDirectives: strings.Contains(c.src, "nixfmt:")}
 	if c.pendingDisable >= 0 {
 		w.trivia = append(w.trivia, trivium{kind: tvDirective, dir: dirDisabledToEOF, text: c.src[c.pendingDisable:]})
 	}

@@ -163,7 +163,11 @@ func render(w *whole, opts Options, sizeHint int, ws *workspace) []byte {
 	p.whole(&whole{e: e, trivia: w.trivia})
 	ws.buf = p.b.buf[:0]
 	ws.fx.ar = &ws.ar
-	d := ws.fx.fixup(removeDisabled(p.b.buf))
+	d := p.b.buf
+	if w.hasDirectives {
+		d = removeDisabled(d)
+	}
+	d = ws.fx.fixup(d)
 	return layoutDoc(d, opts.Width, opts.Indent, sizeHint, ws)
 }
 
