@@ -33,6 +33,10 @@ type Attrs struct {
 	// InheritFrom are the expressions of `inherit (e)` clauses, indexed by
 	// Attr.FromIndex.
 	InheritFrom []Node
+	// Dropped are definitions Nix rejects as duplicates. They are not part
+	// of the set, but tools still look inside them (names used in their
+	// values, for example).
+	Dropped []*Attr
 
 	index map[string]*Attr
 }
@@ -145,6 +149,7 @@ func (m *merger) addInherit(a *Attrs, e Node) {
 		}
 		if prev := a.Lookup(name); prev != nil {
 			m.dup([]string{name}, nameNode.Start(), prev.Pos)
+			a.Dropped = append(a.Dropped, &Attr{Name: name, Pos: nameNode.Start(), Kind: kind, Value: nameNode, FromIndex: from})
 			continue
 		}
 		a.add(&Attr{Name: name, Pos: nameNode.Start(), Kind: kind, Value: nameNode, FromIndex: from})
@@ -176,6 +181,7 @@ func (m *merger) addBinding(a *Attrs, b Node) {
 		if prev := a.Lookup(name); prev != nil {
 			if prev.Nested == nil {
 				m.dup(shown, pos, prev.Pos)
+				a.Dropped = append(a.Dropped, &Attr{Name: name, Pos: pos, Kind: AttrPlain, Value: value})
 				return
 			}
 			a = prev.Nested
@@ -221,6 +227,7 @@ func (m *merger) addAttr(a *Attrs, shown []string, def *Attr) {
 		return
 	}
 	m.dup(shown, def.Pos, prev.Pos)
+	a.Dropped = append(a.Dropped, def)
 }
 
 func (m *merger) dup(path []string, pos, prev int) {
