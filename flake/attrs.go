@@ -26,9 +26,9 @@ type Attr struct {
 }
 
 // Str, Int and Bool make attribute values.
-func Str(s string) Attr   { return Attr{Kind: KindString, S: s} }
-func Int(n uint64) Attr   { return Attr{Kind: KindInt, N: n} }
-func Bool(b bool) Attr    { return Attr{Kind: KindBool, B: b} }
+func Str(s string) Attr { return Attr{Kind: KindString, S: s} }
+func Int(n uint64) Attr { return Attr{Kind: KindInt, N: n} }
+func Bool(b bool) Attr  { return Attr{Kind: KindBool, B: b} }
 func (a Attr) String() string {
 	switch a.Kind {
 	case KindInt:

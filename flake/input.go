@@ -43,10 +43,10 @@ func schemeByName(name string) scheme {
 }
 
 var (
-	revRegex    = regexp.MustCompile(`^[0-9a-fA-F]{40}$`)
-	flakeIDRe   = regexp.MustCompile(`^[a-zA-Z][a-zA-Z0-9_-]*$`)
-	hostRegex   = regexp.MustCompile(`^[a-zA-Z0-9.-]*$`)
-	nullRev     = strings.Repeat("0", 40)
+	revRegex  = regexp.MustCompile(`^[0-9a-fA-F]{40}$`)
+	flakeIDRe = regexp.MustCompile(`^[a-zA-Z][a-zA-Z0-9_-]*$`)
+	hostRegex = regexp.MustCompile(`^[a-zA-Z0-9.-]*$`)
+	nullRev   = strings.Repeat("0", 40)
 )
 
 // IsFlakeID reports whether s is a valid flake identifier (registry name).

@@ -45,9 +45,13 @@ func NewArray(elems ...*JSONValue) *JSONValue { return &JSONValue{Kind: JSONArra
 
 // JSONString, JSONUint, JSONInt and JSONBool make scalars.
 func JSONString(s string) *JSONValue { return &JSONValue{Kind: JSONStringKind, Str: s} }
-func JSONUint(n uint64) *JSONValue   { return &JSONValue{Kind: JSONNumberKind, Num: strconv.FormatUint(n, 10)} }
-func JSONInt(n int64) *JSONValue     { return &JSONValue{Kind: JSONNumberKind, Num: strconv.FormatInt(n, 10)} }
-func JSONBool(b bool) *JSONValue     { return &JSONValue{Kind: JSONBoolKind, Bool: b} }
+func JSONUint(n uint64) *JSONValue {
+	return &JSONValue{Kind: JSONNumberKind, Num: strconv.FormatUint(n, 10)}
+}
+func JSONInt(n int64) *JSONValue {
+	return &JSONValue{Kind: JSONNumberKind, Num: strconv.FormatInt(n, 10)}
+}
+func JSONBool(b bool) *JSONValue { return &JSONValue{Kind: JSONBoolKind, Bool: b} }
 
 // Set adds or replaces a field of an object.
 func (j *JSONValue) Set(k string, v *JSONValue) *JSONValue {
