@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"sort"
-	"strings"
 	"sync"
 	"time"
 
@@ -173,61 +172,7 @@ func tokenEndAt(t *parser.Tree, off int) int {
 // callDiagnostics checks calls of known functions with a literal set:
 // attributes the function does not accept, and formals without default
 // the set does not give.
-func callDiagnostics(a *Analysis) []protocol.Diagnostic {
-	var out []protocol.Diagnostic
-	walk(a.Tree.Root(), func(n parser.Node) bool {
-		if n.Kind() != parser.NodeApply {
-			return true
-		}
-		arg := parser.Unparen(n.Arg())
-		if arg.Kind() != parser.NodeAttrSet || arg.IsRec() {
-			return true
-		}
-		lam := staticLambda(a, n.Func(), 0)
-		if !lam.Valid() {
-			return true
-		}
-		pat := lam.Pattern()
-		if !pat.Valid() {
-			return true
-		}
-		formals := map[string]parser.Node{}
-		for _, f := range pat.Formals() {
-			formals[f.Param().Name()] = f
-		}
-		attrs, _ := parser.MergeBindings(arg)
-		given := map[string]bool{}
-		for _, at := range attrs.Attrs {
-			given[at.Name] = true
-			if _, ok := formals[at.Name]; !ok && !pat.HasEllipsis() {
-				out = append(out, protocol.Diagnostic{
-					Range: a.rng(at.Pos, at.Pos+len(at.Name)), Severity: protocol.DiagnosticSeverityError,
-					Source: diagSource, Code: codeUnexpectedArgument,
-					Message:            fmt.Sprintf("function called with unexpected argument '%s'", at.Name),
-					Data:               diagData{Fix: "add-ellipsis", Start: pat.Start(), End: pat.End()},
-					RelatedInformation: []protocol.DiagnosticRelatedInformation{{Location: a.location(pat), Message: "the function's formals"}},
-				})
-			}
-		}
-		if len(attrs.Dynamic) == 0 {
-			var missing []string
-			for _, f := range pat.Formals() {
-				if name := f.Param().Name(); !f.Default().Valid() && !given[name] {
-					missing = append(missing, name)
-				}
-			}
-			if len(missing) > 0 {
-				out = append(out, protocol.Diagnostic{
-					Range: a.rng(arg.Start(), arg.Start()+1), Severity: protocol.DiagnosticSeverityError,
-					Source: diagSource, Code: codeMissingArgument,
-					Message: fmt.Sprintf("function called without required argument '%s'", strings.Join(missing, "', '")),
-				})
-			}
-		}
-		return true
-	})
-	return out
-}
+func callDiagnostics(a *Analysis) []protocol.Diagnostic { return a.callDiags().protocol(a) }
 
 // walk visits n and its descendants in pre-order while f returns true.
 func walk(n parser.Node, f func(parser.Node) bool) {

@@ -4,8 +4,10 @@ import (
 	"fmt"
 	"net/url"
 	"path/filepath"
+	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"unicode/utf8"
 
 	"go.lsp.dev/protocol"
@@ -25,20 +27,24 @@ type Document struct {
 
 	// maxAnalyze is the size above which the document is not analysed.
 	maxAnalyze int
-	// prev is the previous version and edit, for incremental reparsing.
+	// lines indexes Text's lines.
+	lines *lineIndex
+	// prev is an earlier version and edits the changes from its text to
+	// this one, in order, for incremental analysis; prev is the latest
+	// version that was (or is being) analysed when this one was made.
 	histMu sync.Mutex
 	prev   *Document
-	edit   *textEdit
+	edits  []parser.Edit
 
 	once     sync.Once
 	analysis *Analysis
+	// done is the analysis once it is complete.
+	done atomic.Pointer[Analysis]
 }
 
-// textEdit is one replacement applied to a document's text, in bytes.
-type textEdit struct {
-	start, end int // replaced range in the old text
-	newText    string
-}
+// maxChainedEdits bounds the edits kept between analysed versions; past
+// it the next analysis starts from scratch.
+const maxChainedEdits = 256
 
 // lineIndex maps between byte offsets and LSP positions of a text.
 type lineIndex struct {
@@ -122,16 +128,50 @@ type contentChange struct {
 	Text  string          `json:"text"`
 }
 
+// update returns the index of newText, which is li's text with [start,
+// end) replaced by ins. Line starts before the edit are kept, those after
+// it move, and only the edit's surroundings are scanned (from a byte
+// before it to a byte after it, where a CR and an LF may join or part).
+func (li *lineIndex) update(newText string, start, end int, ins string) *lineIndex {
+	from := start - 1
+	if from < 0 {
+		from = 0
+	}
+	oldTo := min(end+1, len(li.text))
+	newTo := min(start+len(ins)+1, len(newText))
+	delta := len(newText) - len(li.text)
+	lo := sort.Search(len(li.starts), func(i int) bool { return int(li.starts[i]) > from })
+	hi := sort.Search(len(li.starts), func(i int) bool { return int(li.starts[i]) > oldTo })
+	starts := make([]uint32, 0, len(li.starts)+strings.Count(ins, "\n")+2)
+	starts = append(starts, li.starts[:lo]...)
+	for i := from; i < newTo; i++ {
+		switch newText[i] {
+		case '\n':
+			starts = append(starts, uint32(i+1))
+		case '\r':
+			if i+1 >= len(newText) || newText[i+1] != '\n' {
+				starts = append(starts, uint32(i+1))
+			}
+		}
+	}
+	for _, s := range li.starts[hi:] {
+		starts = append(starts, uint32(int(s)+delta))
+	}
+	return &lineIndex{text: newText, starts: starts}
+}
+
 // applyChanges returns the document after the changes, in order.
 func (d *Document) applyChanges(version int32, changes []contentChange) (*Document, error) {
 	text := d.Text
-	var edit *textEdit
+	li := d.lineIndex()
+	var edits []parser.Edit
+	whole := false
 	for i, ch := range changes {
 		if ch.Range == nil {
-			text, edit = ch.Text, nil
+			text, whole, edits = ch.Text, true, nil
+			li = newLineIndex(text)
 			continue
 		}
-		li := newLineIndex(text)
 		start, err := clampedOffset(li, ch.Range.Start)
 		if err != nil {
 			return nil, fmt.Errorf("change %d: %w", i, err)
@@ -149,34 +189,51 @@ func (d *Document) applyChanges(version int32, changes []contentChange) (*Docume
 		b.WriteString(text[:start])
 		b.WriteString(ch.Text)
 		b.WriteString(text[end:])
-		text = b.String()
-		if i == 0 {
-			edit = &textEdit{start: start, end: end, newText: ch.Text}
-		} else {
-			edit = nil // several edits: reparse the whole text
+		newText := b.String()
+		li = li.update(newText, start, end, ch.Text)
+		text = newText
+		if !whole {
+			edits = append(edits, parser.Edit{Start: start, End: end, Text: ch.Text})
 		}
 	}
-	nd := &Document{URI: d.URI, Path: d.Path, Version: version, LanguageID: d.LanguageID, Text: text, maxAnalyze: d.maxAnalyze}
-	if edit != nil {
-		nd.prev, nd.edit = d, edit
+	nd := &Document{URI: d.URI, Path: d.Path, Version: version, LanguageID: d.LanguageID, Text: text,
+		maxAnalyze: d.maxAnalyze, lines: li}
+	if !whole {
+		// Derive from d's analysis, or, while d has none, from the version
+		// d would be derived from.
+		prev := d
+		if d.done.Load() == nil {
+			if pp, pe := d.history(); pp != nil {
+				prev, edits = pp, append(append([]parser.Edit(nil), pe...), edits...)
+			}
+		}
+		if len(edits) <= maxChainedEdits {
+			nd.prev, nd.edits = prev, edits
+		}
 	}
-	// Only one step of history is kept, so versions never chain up.
-	d.dropHistory()
 	return nd, nil
 }
 
-// dropHistory forgets the previous version.
+// lineIndex returns the document's line index.
+func (d *Document) lineIndex() *lineIndex {
+	if d.lines == nil {
+		return newLineIndex(d.Text) // documents are made with one
+	}
+	return d.lines
+}
+
+// dropHistory forgets the earlier version.
 func (d *Document) dropHistory() {
 	d.histMu.Lock()
-	d.prev, d.edit = nil, nil
+	d.prev, d.edits = nil, nil
 	d.histMu.Unlock()
 }
 
-// history returns the previous version and the edit from it, if kept.
-func (d *Document) history() (*Document, *textEdit) {
+// history returns the earlier version and the edits from it, if kept.
+func (d *Document) history() (*Document, []parser.Edit) {
 	d.histMu.Lock()
 	defer d.histMu.Unlock()
-	return d.prev, d.edit
+	return d.prev, d.edits
 }
 
 // clampedOffset is lineIndex.offset, but a position just past the last

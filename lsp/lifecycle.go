@@ -250,7 +250,7 @@ func (s *Server) didOpen(raw json.RawMessage) error {
 	u := normalizeURI(p.TextDocument.URI)
 	path, _ := uriToPath(u)
 	d := &Document{URI: u, Path: path, Version: p.TextDocument.Version, LanguageID: string(p.TextDocument.LanguageID),
-		Text: p.TextDocument.Text, maxAnalyze: s.opts.MaxDocumentSize}
+		Text: p.TextDocument.Text, maxAnalyze: s.opts.MaxDocumentSize, lines: newLineIndex(p.TextDocument.Text)}
 	s.update(func(st *state) { st.docs[u] = d })
 	s.diags.schedule(d, 0)
 	return nil

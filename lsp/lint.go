@@ -1,6 +1,7 @@
 package lsp
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -31,9 +32,19 @@ func checkerOptions(a *Analysis, cfg *Config) *checker.Options {
 	return &checker.Options{Rules: &rules, Scope: a.Scope, Deadnix: cfg.Lint.Deadnix}
 }
 
-// findings runs the checker on an analysed document.
+// checkerKey names the checker options a configuration gives (analyses
+// keep the results of one).
+func checkerKey(cfg *Config) string {
+	b, _ := json.Marshal(struct {
+		Lint              any
+		Undefined, Unused bool
+	}{cfg.Lint, cfg.undefinedOn(), cfg.unusedOn()})
+	return string(b)
+}
+
+// findings returns the checker's findings on an analysed document.
 func findings(a *Analysis, cfg *Config) []checker.Finding {
-	return checker.Check(a.Tree, checkerOptions(a, cfg))
+	return a.checked(cfg).Findings()
 }
 
 // lintDiagnostics converts the checker's findings (syntax and static

@@ -267,28 +267,6 @@ func (f *follower) lambda(x sref) sref {
 	return sref{}
 }
 
-// staticLambda is follower.lambda within one file, for diagnostics that
-// must not depend on other files.
-func staticLambda(a *Analysis, n parser.Node, depth int) parser.Node {
-	for i := 0; i < maxFollow && n.Valid(); i++ {
-		switch n.Kind() {
-		case parser.NodeParen:
-			n = parser.Unparen(n)
-		case parser.NodeLambda:
-			return n
-		case parser.NodeIdent:
-			ref, ok := a.Scope.RefOf(n)
-			if !ok || ref.Def == nil || ref.Def.Kind != scope.DefAttr || ref.Def.Attr == nil || ref.Def.Attr.Kind != parser.AttrPlain {
-				return parser.Node{}
-			}
-			n = ref.Def.Attr.Value
-		default:
-			return parser.Node{}
-		}
-	}
-	return parser.Node{}
-}
-
 // importTarget recognises `import PATH` and `callPackage PATH …` and
 // returns the imported file's expression (for callPackage, the
 // function's body).

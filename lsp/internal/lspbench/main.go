@@ -14,6 +14,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
@@ -98,6 +99,39 @@ func (s *server) initialize(folders []string) error {
 		return err
 	}
 	return s.notify("initialized", map[string]any{})
+}
+
+// cpuTime reads the CPU time (user and system) the server has used.
+func (s *server) cpuTime() time.Duration {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", s.cmd.Process.Pid))
+	if err != nil {
+		return 0
+	}
+	// Fields after the command name (which is in parentheses).
+	str := string(b)
+	i := strings.LastIndexByte(str, ')')
+	if i < 0 {
+		return 0
+	}
+	f := strings.Fields(str[i+1:])
+	if len(f) < 13 {
+		return 0
+	}
+	ut, _ := strconv.ParseInt(f[11], 10, 64)
+	st, _ := strconv.ParseInt(f[12], 10, 64)
+	return time.Duration(ut+st) * time.Second / time.Duration(clockTicks)
+}
+
+// clockTicks is the kernel's USER_HZ (the unit of /proc/PID/stat times).
+const clockTicks = 100
+
+// loadAvg returns the 1-minute load average.
+func loadAvg() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "?"
+	}
+	return strings.Fields(string(b))[0]
 }
 
 // peakRSS reads the process's high-water resident set size in MiB.
@@ -187,6 +221,8 @@ func run(gonix string, nlines, nedits int, corpus string) error {
 	}
 	var diagLat, compLat []time.Duration
 	version := 1
+	load0 := loadAvg()
+	cpu0 := s.cpuTime()
 	for i := 0; i < nedits; i++ {
 		// Edit the version string of a random package: replace the
 		// digit after `"1.` on a `version = "1.N";` line.
@@ -228,8 +264,11 @@ func run(gonix string, nlines, nedits int, corpus string) error {
 			compLat = append(compLat, time.Since(start))
 		}
 	}
+	cpu := s.cpuTime() - cpu0
 	fmt.Printf("diagnostics after an edit (%d samples): p50 %s, p99 %s\n", len(diagLat), ms(percentile(diagLat, 0.5)), ms(percentile(diagLat, 0.99)))
 	fmt.Printf("completion after an edit (%d samples): p50 %s, p99 %s\n", len(compLat), ms(percentile(compLat, 0.5)), ms(percentile(compLat, 0.99)))
+	fmt.Printf("server CPU time (user+system) per edit and request: %s on average (%s for %d edits); load average %s before, %s after (%d cores)\n",
+		ms(cpu/time.Duration(nedits)), ms(cpu), nedits, load0, loadAvg(), runtime.NumCPU())
 	fmt.Printf("peak RSS (edits): %.1f MiB\n", s.peakRSS())
 
 	if corpus == "" {
