@@ -140,7 +140,7 @@ func derivationStrictInternal(st *eval.State, name string, attrs *eval.Attrs) ev
 				return
 			case "args":
 				for _, e := range st.ForceList(a.Value, pos, "") {
-					drv.Args = append(drv.Args, st.CoerceToString(pos, e, &ctx, "while evaluating an element of the argument list", eval.CoerceOptions{CoerceMore: true}))
+					drv.Args = append(drv.Args, st.CoerceToString(pos, e, &ctx, "while evaluating an element of the argument list", eval.CoerceOptions{CoerceMore: true, CopyToStore: true}))
 				}
 				return
 			}
@@ -171,7 +171,7 @@ func derivationStrictInternal(st *eval.State, name string, attrs *eval.Attrs) ev
 				}
 				return
 			}
-			s := st.CoerceToString(eval.NoPos, a.Value, &ctx, "", eval.CoerceOptions{CoerceMore: true})
+			s := st.CoerceToString(eval.NoPos, a.Value, &ctx, "", eval.CoerceOptions{CoerceMore: true, CopyToStore: true})
 			if key == "__json" {
 				drv.Env["__json"] = s
 				return
