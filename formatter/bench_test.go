@@ -30,8 +30,8 @@ func corpusSources(b *testing.B) ([][]byte, int64) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if len(parser.Parse(src, parser.Options{PipeOperators: true}).SyntaxErrors()) > 0 {
-			continue
+		if _, err := Format(src, Options{}); err != nil {
+			continue // does not parse
 		}
 		srcs = append(srcs, src)
 		n += int64(len(src))

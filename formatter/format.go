@@ -120,8 +120,55 @@ func checkParsed(t *parser.Tree, name string) error {
 	return &ParseError{Filename: name, Line: p.Line, Col: p.Col, Msg: e.Msg, Report: t.FormatError(e)}
 }
 
+// Formatter formats many files with the same options, reusing its memory
+// from one file to the next. It is not safe for concurrent use; use one
+// per goroutine (Format pools memory itself and is safe anywhere).
+type Formatter struct {
+	opts Options
+	ws   *workspace
+}
+
+// New returns a Formatter with the given options.
+func New(opts Options) *Formatter {
+	return &Formatter{opts: opts.normalized(), ws: new(workspace)}
+}
+
+// Format formats a whole file; name is used in messages ("" keeps the
+// Options' Filename).
+func (f *Formatter) Format(src []byte, name string) ([]byte, error) {
+	opts := f.opts
+	if name != "" {
+		opts.Filename = name
+	}
+	t := parser.ParseSyntax(string(src), opts.Filename)
+	if err := checkParsed(t, opts.Filename); err != nil {
+		return nil, err
+	}
+	f.ws.ar.reset()
+	f.ws.leaves.reset()
+	out, err := formatWith(t, opts, f.ws)
+	if f.ws.ar.size() > maxPooledElems || f.ws.leaves.size() > maxPooledElems {
+		f.ws = new(workspace) // do not keep the memory of a huge file
+	}
+	if err != nil || !opts.Verify {
+		return out, err
+	}
+	if err := verify(t, out, opts); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // formatParsed runs the pipeline on a tree without syntax errors.
 func formatParsed(t *parser.Tree, opts Options) (out []byte, err error) {
+	ws := getWorkspace()
+	out, err = formatWith(t, opts, ws)
+	putWorkspace(ws)
+	return out, err
+}
+
+// formatWith runs the pipeline using the memory of ws.
+func formatWith(t *parser.Tree, opts Options, ws *workspace) (out []byte, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			if se, ok := r.(syntaxError); ok {
@@ -137,12 +184,12 @@ func formatParsed(t *parser.Tree, opts Options) (out []byte, err error) {
 			err = fmt.Errorf("%w: %s: %v\n%s", ErrInternal, opts.Filename, r, debug.Stack())
 		}
 	}()
-	ws := getWorkspace()
 	c := newConverter(t, opts.Strict, ws)
 	w := c.file()
 	ws.sigs, ws.lines = c.sigs[:0], c.lineStarts[:0]
 	out = render(w, opts, len(t.Src), ws)
-	putWorkspace(ws)
+	ws.buf = ws.buf[:0]
+	ws.rests.n = 0
 	return out, nil
 }
 

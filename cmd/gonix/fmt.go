@@ -106,8 +106,9 @@ func runFmt(s *streams, f fmtFlags, args []string) error {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			fm := formatter.New(f.options(""))
 			for i := range jobs {
-				results[i], oks[i] = fmtFile(f, files[i])
+				results[i], oks[i] = fmtFile(fm, f, files[i])
 			}
 		}()
 	}
@@ -190,12 +191,12 @@ func fmtStdin(s *streams, f fmtFlags, report func(string)) bool {
 
 // fmtFile formats one file in place (or checks it) and returns a message
 // when it fails.
-func fmtFile(f fmtFlags, path string) (string, bool) {
+func fmtFile(fm *formatter.Formatter, f fmtFlags, path string) (string, bool) {
 	src, err := os.ReadFile(path)
 	if err != nil {
 		return "error: " + err.Error(), false
 	}
-	out, err := formatter.Format(src, f.options(path))
+	out, err := fm.Format(src, path)
 	if err != nil {
 		return formatError(err), false
 	}
