@@ -153,7 +153,7 @@ type selector struct {
 
 type selection struct {
 	term expr
-	sels []*selector
+	sels []selector
 	orKw *leaf
 	def  expr // nil without `or`
 }
@@ -216,7 +216,7 @@ type operation struct {
 type memberCheck struct {
 	e    expr
 	q    *leaf
-	sels []*selector
+	sels []selector
 }
 
 // negation is -e, inversion is !e.
@@ -269,7 +269,7 @@ type inheritB struct {
 }
 
 type assignment struct {
-	sels  []*selector
+	sels  []selector
 	eq    *leaf
 	value expr
 	semi  *leaf

@@ -465,9 +465,8 @@ func (c *converter) inherit(n parser.Node) *inheritB {
 }
 
 // attrPath converts a.b."c".${d}; dot, when given, precedes the first name.
-func (c *converter) attrPath(n parser.Node, dot *leaf) []*selector {
+func (c *converter) attrPath(n parser.Node, dot *leaf) []selector {
 	k := c.sig(n)
-	out := make([]*selector, 0, (len(k)+1)/2)
 	sels := make([]selector, 0, (len(k)+1)/2)
 	for _, e := range k {
 		if e.Token.Valid() {
@@ -478,10 +477,9 @@ func (c *converter) attrPath(n parser.Node, dot *leaf) []*selector {
 			continue
 		}
 		sels = append(sels, selector{dot: dot, sel: c.simpleSel(e.Node)})
-		out = append(out, &sels[len(sels)-1])
 		dot = nil
 	}
-	return out
+	return sels
 }
 
 func (c *converter) simpleSel(n parser.Node) simpleSel {

@@ -89,7 +89,7 @@ func eqSimpleSel(a, b simpleSel) bool {
 	}
 }
 
-func eqSels(a, b []*selector) bool {
+func eqSels(a, b []selector) bool {
 	if len(a) != len(b) {
 		return false
 	}

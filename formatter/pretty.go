@@ -234,8 +234,8 @@ func (p *printer) prettyTerm(t expr) {
 		default:
 			b.line_()
 		}
-		for _, s := range t.sels {
-			p.selector(s)
+		for i := range t.sels {
+			p.selector(&t.sels[i])
 		}
 		if t.orKw != nil {
 			b.softline()
@@ -418,8 +418,8 @@ func (p *printer) binder(v binder) {
 		})
 	case *assignment:
 		b.group(gRegular, func() {
-			for _, s := range x.sels {
-				p.selector(s)
+			for i := range x.sels {
+				p.selector(&x.sels[i])
 			}
 			b.nested(func() {
 				b.hardspace()
@@ -484,7 +484,10 @@ func (p *printer) expr(e expr) {
 			p.expr(x.body)
 		})
 	case *ifExpr:
-		first := mapFirst(x, (*ann).moveTrailUp).(*ifExpr)
+		first := x
+		if x.ifKw.trail != "" {
+			first = mapFirst(x, (*ann).moveTrailUp).(*ifExpr)
+		}
 		b.group(gRegular, func() { p.prettyIf(spSpace, first) })
 	case *abstraction:
 		p.abstraction(x)
@@ -506,8 +509,8 @@ func (p *printer) expr(e expr) {
 		b.softline()
 		p.leaf(x.q)
 		b.hardspace()
-		for _, s := range x.sels {
-			p.selector(s)
+		for i := range x.sels {
+			p.selector(&x.sels[i])
 		}
 	case *negation:
 		p.leaf(x.op)

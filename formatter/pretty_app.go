@@ -13,18 +13,21 @@ func (p *printer) prettyApp(indentFunction, preLine, hasPost bool, f, a expr) {
 	// Comments before the function move out, so they do not force the
 	// call to expand; language annotations stay.
 	var comment trivia
-	fw := mapFirst(f, func(x *ann) {
-		x.moveTrailUp()
-		var keep trivia
-		for _, t := range x.pre {
-			if t.kind == tvLangAnnotation {
-				keep = append(keep, t)
-			} else {
-				comment = append(comment, t)
+	fw := f
+	if fa := firstAnn(f); fa.trail != "" || len(fa.pre) > 0 {
+		fw = mapFirst(f, func(x *ann) {
+			x.moveTrailUp()
+			var keep trivia
+			for _, t := range x.pre {
+				if t.kind == tvLangAnnotation {
+					keep = append(keep, t)
+				} else {
+					comment = append(comment, t)
+				}
 			}
-		}
-		x.pre = keep
-	})
+			x.pre = keep
+		})
+	}
 
 	absorbInner := func(e expr) {
 		if l, ok := e.(*listTerm); ok && len(l.items) <= 6 {
@@ -665,10 +668,8 @@ func mapLast(e expr, f func(*ann)) expr {
 		case x.def != nil:
 			c.def = mapLast(x.def, f)
 		case len(x.sels) > 0:
-			c.sels = append([]*selector(nil), x.sels...)
-			last := *x.sels[len(x.sels)-1]
-			last.sel = mapLastSel(last.sel, f)
-			c.sels[len(c.sels)-1] = &last
+			c.sels = append([]selector(nil), x.sels...)
+			c.sels[len(c.sels)-1].sel = mapLastSel(c.sels[len(c.sels)-1].sel, f)
 		default:
 			c.term = mapLast(x.term, f)
 		}
@@ -710,10 +711,8 @@ func mapLast(e expr, f func(*ann)) expr {
 		if len(x.sels) == 0 {
 			c.q = cloneLeaf(x.q, f)
 		} else {
-			c.sels = append([]*selector(nil), x.sels...)
-			last := *x.sels[len(x.sels)-1]
-			last.sel = mapLastSel(last.sel, f)
-			c.sels[len(c.sels)-1] = &last
+			c.sels = append([]selector(nil), x.sels...)
+			c.sels[len(c.sels)-1].sel = mapLastSel(c.sels[len(c.sels)-1].sel, f)
 		}
 		return &c
 	case *negation:
