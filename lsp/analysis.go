@@ -34,6 +34,9 @@ type Analysis struct {
 	calls  *callState
 	// derived reports that the analysis was derived from an earlier one.
 	derived bool
+	// evalCache holds the answers of evaluations of this version (hover
+	// values, completion names), by job.
+	evalCache map[string]*evalResult
 }
 
 // errTooLarge reports a document above the analysis limit.

@@ -17,6 +17,7 @@ import (
 const maxCompletionItems = 1000
 
 type completer struct {
+	ctx   context.Context
 	s     *Server
 	st    *state
 	a     *Analysis
@@ -42,7 +43,7 @@ func (s *Server) completion(ctx context.Context, st *state, params json.RawMessa
 	if err != nil {
 		return nil, err
 	}
-	c := &completer{s: s, st: st, a: a, off: off, seen: map[string]bool{}}
+	c := &completer{ctx: ctx, s: s, st: st, a: a, off: off, seen: map[string]bool{}}
 	c.complete()
 	if c.items == nil {
 		c.items = []protocol.CompletionItem{}
@@ -266,6 +267,10 @@ func (c *completer) attrPath(segs []string, start int) {
 		for _, at := range s.attrs.Attrs {
 			c.add(attrItem(f, s, at))
 		}
+	}
+	if len(c.items) == 0 {
+		// Not known statically: evaluate.
+		c.evalAttrNames(segs, start)
 	}
 	// config.a.b.| in a module: option names.
 	if (first == "config" || first == "options") && isModule(c.a) {

@@ -57,6 +57,16 @@ type Config struct {
 		TimeoutMs int `json:"timeoutMs"`
 		// MemoryMB bounds the memory one evaluation may allocate.
 		MemoryMB int `json:"memoryMB"`
+		// DelayMs is how long a document must stay unchanged before it
+		// is evaluated for diagnostics.
+		DelayMs int `json:"delayMs"`
+		// Options are expressions that evaluate to a module system's
+		// options tree, for option completion and hover, for example
+		// `(import <nixpkgs/nixos> { configuration = {}; }).options`.
+		// Relative paths are relative to the first workspace folder.
+		Options []string `json:"options"`
+		// OptionsTimeoutMs bounds the evaluation of the options trees.
+		OptionsTimeoutMs int `json:"optionsTimeoutMs"`
 	} `json:"eval"`
 	Workspace struct {
 		// MaxFiles bounds how many files the workspace index reads.
@@ -73,6 +83,8 @@ func defaultConfig() *Config {
 	c.Diagnostics.DelayMs = 150
 	c.Eval.TimeoutMs = 2000
 	c.Eval.MemoryMB = 256
+	c.Eval.DelayMs = 500
+	c.Eval.OptionsTimeoutMs = 30000
 	c.Workspace.MaxFiles = 20000
 	return c
 }
@@ -110,6 +122,12 @@ func parseConfig(raw json.RawMessage) (*Config, error) {
 	}
 	if c.Eval.MemoryMB <= 0 {
 		c.Eval.MemoryMB = 256
+	}
+	if c.Eval.DelayMs < 0 {
+		c.Eval.DelayMs = 0
+	}
+	if c.Eval.OptionsTimeoutMs <= 0 {
+		c.Eval.OptionsTimeoutMs = 30000
 	}
 	if c.Workspace.MaxFiles <= 0 {
 		c.Workspace.MaxFiles = 20000

@@ -40,6 +40,9 @@ type Document struct {
 	analysis *Analysis
 	// done is the analysis once it is complete.
 	done atomic.Pointer[Analysis]
+	// evalRes is the result of evaluating this version for diagnostics,
+	// once the background evaluation has finished.
+	evalRes atomic.Pointer[evalResult]
 }
 
 // maxChainedEdits bounds the edits kept between analysed versions; past

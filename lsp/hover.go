@@ -77,7 +77,15 @@ func (s *Server) hoverText(ctx context.Context, st *state, a *Analysis, t target
 		if v := s.optionHover(st, a, t); v != "" {
 			return v
 		}
-		return s.attrHover(ctx, st, attrSite{a, t.node})
+		text := s.attrHover(ctx, st, attrSite{a, t.node})
+		if t.path.Kind() == parser.NodeAttrPath && t.path.Parent().Kind() == parser.NodeBinding {
+			if names := attrPathNames(t.path); t.index < len(names) {
+				if val := s.attrEvalHover(ctx, st, a, t.path.Parent().Parent(), names[:t.index+1]); val != "" {
+					text += "\n\n" + val
+				}
+			}
+		}
+		return text
 	case targetPath, targetSearchPath:
 		p, ok := f.pathOf(a, t.node)
 		if !ok {
@@ -154,7 +162,7 @@ func (s *Server) defHover(ctx context.Context, st *state, a *Analysis, d *scope.
 		}
 	}
 	if val := s.evalHover(ctx, st, a, d); val != "" {
-		b.WriteString("\n\n*value:* `" + val + "`")
+		b.WriteString("\n\n" + val)
 	}
 	return b.String()
 }

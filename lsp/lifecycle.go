@@ -14,6 +14,7 @@ type clientCaps struct {
 	configuration       bool // workspace/configuration
 	watchedFilesDynamic bool // dynamic registration of didChangeWatchedFiles
 	pullDiagnostics     bool // textDocument/diagnostic
+	diagnosticRefresh   bool // workspace/diagnostic/refresh
 	semanticDelta       bool
 	snippets            bool
 	markdown            bool
@@ -60,6 +61,7 @@ func parseClientCaps(raw json.RawMessage) clientCaps {
 	c.watchedFilesDynamic = lookupBool(v, "workspace", "didChangeWatchedFiles", "dynamicRegistration")
 	c.workspaceFolders = lookupBool(v, "workspace", "workspaceFolders")
 	_, c.pullDiagnostics = lookup(v, "textDocument", "diagnostic")
+	c.diagnosticRefresh = lookupBool(v, "workspace", "diagnostics", "refreshSupport")
 	c.semanticDelta = lookupBool(v, "textDocument", "semanticTokens", "requests", "full", "delta")
 	c.snippets = lookupBool(v, "textDocument", "completion", "completionItem", "snippetSupport")
 	if formats, ok := lookup(v, "textDocument", "hover", "contentFormat"); ok {
@@ -220,6 +222,7 @@ func (s *Server) setConfig(cfg *Config) {
 	s.ws.configChanged()
 	for _, d := range st.docs {
 		s.diags.schedule(d, 0)
+		s.evalSched.schedule(d)
 	}
 }
 
@@ -253,6 +256,7 @@ func (s *Server) didOpen(raw json.RawMessage) error {
 		Text: p.TextDocument.Text, maxAnalyze: s.opts.MaxDocumentSize, lines: newLineIndex(p.TextDocument.Text)}
 	s.update(func(st *state) { st.docs[u] = d })
 	s.diags.schedule(d, 0)
+	s.evalSched.schedule(d)
 	return nil
 }
 
@@ -282,6 +286,7 @@ func (s *Server) didChange(raw json.RawMessage) error {
 		return err
 	}
 	s.diags.schedule(nd, s.diagDelay())
+	s.evalSched.schedule(nd)
 	return nil
 }
 
@@ -303,6 +308,7 @@ func (s *Server) didClose(raw json.RawMessage) error {
 	u := normalizeURI(p.TextDocument.URI)
 	s.update(func(st *state) { delete(st.docs, u) })
 	s.diags.clear(u)
+	s.evalSched.forget(u)
 	s.semCache.forget(u)
 	return nil
 }

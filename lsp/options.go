@@ -37,9 +37,16 @@ type optionsCache struct {
 	idx *optionIndex
 }
 
-// options returns the index of the configured sources and workspace
-// folders (built on first use).
+// options returns the options of the configured sources and workspace
+// folders, found statically (built on first use), and of the configured
+// options expressions once they have been evaluated.
 func (s *Server) options(st *state) *optionIndex {
+	return s.mergeOptions(s.staticOptions(st), s.evalOptionIndex(st))
+}
+
+// staticOptions returns the index of the configured sources and
+// workspace folders (built on first use).
+func (s *Server) staticOptions(st *state) *optionIndex {
 	sources := append(append([]string(nil), st.cfg.Options...), st.folders...)
 	key := strings.Join(sources, "\x00")
 	c := &s.optCache

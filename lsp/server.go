@@ -14,6 +14,8 @@ import (
 	"go.lsp.dev/jsonrpc2"
 	"go.lsp.dev/protocol"
 	"go.uber.org/zap"
+
+	"github.com/gonix/gonix/eval"
 )
 
 // LSP error codes beyond JSON-RPC's.
@@ -39,6 +41,15 @@ type Options struct {
 	Getenv func(string) string
 	// Version is reported to the client as the server's version.
 	Version string
+	// NewEvalState creates an evaluator with the builtins (for example
+	// builtins.New); nil leaves evaluation out unless EvalCommand is set.
+	NewEvalState func(eval.Options) *eval.State
+	// EvalCommand starts an evaluation worker process (for example
+	// `gonix lsp --eval-worker`, which runs ServeEvalWorker); when set,
+	// every evaluation runs in such a process, which the server kills on
+	// timeout, cancellation or excess memory. Without it evaluations run
+	// in the server's process, bounded by step counts.
+	EvalCommand []string
 }
 
 // ErrExitWithoutShutdown is returned by Serve when the client sent exit
@@ -95,6 +106,10 @@ type Server struct {
 	requests map[string]requestFunc
 	builtins builtinIndex
 	optCache optionsCache
+
+	ev        *evaluator
+	evalSched *evalScheduler
+	evalOpts  evalOptionsCache
 }
 
 // requestFunc answers one request from a state snapshot.
@@ -120,6 +135,8 @@ func newServer(opts Options) *Server {
 		builtins: newBuiltinIndex(),
 	}
 	s.diags = newDiagScheduler(s)
+	s.ev = newEvaluator(opts, opts.Logger)
+	s.evalSched = newEvalScheduler(s)
 	s.ws = newWorkspace(s)
 	s.requests = s.requestTable()
 	return s
@@ -143,6 +160,7 @@ func (s *Server) serve(ctx context.Context, rwc io.ReadWriteCloser) error {
 	}
 	s.cancel()
 	s.diags.stop()
+	s.evalSched.stop()
 	s.ws.stop()
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -15,12 +15,14 @@ import (
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
 
+	"github.com/gonix/gonix/builtins"
 	"github.com/gonix/gonix/lsp"
 )
 
 type lspFlags struct {
-	logFile  string
-	logLevel string
+	logFile    string
+	logLevel   string
+	evalWorker bool
 }
 
 func newLSPCmd(s *streams) *cobra.Command {
@@ -42,6 +44,10 @@ GONIX_LOG environment variable (debug, info, warn, error; default warn).`,
 	cmd.Flags().StringVar(&f.logLevel, "log-level", "", "log level: debug, info, warn or error (default $GONIX_LOG or warn)")
 	// Editors pass --stdio; accept and ignore it.
 	cmd.Flags().Bool("stdio", true, "serve over standard input and output (the default)")
+	// The server starts itself with --eval-worker to evaluate in a
+	// separate process (one job per process).
+	cmd.Flags().BoolVar(&f.evalWorker, "eval-worker", false, "evaluate one job from standard input (internal)")
+	_ = cmd.Flags().MarkHidden("eval-worker")
 	return cmd
 }
 
@@ -61,6 +67,9 @@ func (p stdio) Close() error {
 }
 
 func runLSP(s *streams, f lspFlags) error {
+	if f.evalWorker {
+		return lsp.ServeEvalWorker(s.in, s.out, builtins.New)
+	}
 	level := f.logLevel
 	if level == "" {
 		level = getenv("GONIX_LOG")
@@ -95,7 +104,11 @@ func runLSP(s *streams, f lspFlags) error {
 		}
 		defer stop()
 	}
-	err = lsp.Serve(ctx, stdio{in: s.in, out: s.out}, lsp.Options{Logger: logger, Version: version})
+	opts := lsp.Options{Logger: logger, Version: version, NewEvalState: builtins.New}
+	if exe, err := os.Executable(); err == nil {
+		opts.EvalCommand = []string{exe, "lsp", "--eval-worker"}
+	}
+	err = lsp.Serve(ctx, stdio{in: s.in, out: s.out}, opts)
 	if errors.Is(err, lsp.ErrExitWithoutShutdown) {
 		return silentExit(exitError)
 	}
