@@ -243,3 +243,42 @@ func runGit(t *testing.T, dir string, args ...string) string {
 	}
 	return string(out)
 }
+
+func TestGoldenShow(t *testing.T) {
+	f := makeFlake(t)
+	x := f.session()
+	lf, err := x.LockFlake(f.ref(t, filepath.Join(f.dir, "main")), flake.LockFlags{NoWriteLockFile: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	j, err := x.Show(lf, flake.ShowOptions{JSON: true, System: "x86_64-linux"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := j.Pretty()
+	if !strings.Contains(got, `"description": ""`) {
+		t.Errorf("derivations should carry a description, as in current Nix:\n%s", got)
+	}
+	if g, w := normaliseJSON(t, got), normaliseJSON(t, readGolden(t, "show.json")); g != w {
+		t.Errorf("show.json differs:\n%s\nwant\n%s", g, w)
+	}
+	var tree bytes.Buffer
+	if _, err := x.Show(lf, flake.ShowOptions{System: "x86_64-linux", Out: &tree}); err != nil {
+		t.Fatal(err)
+	}
+	want := "path:" + filepath.Join(f.dir, "main") + "?lastModified=1577836800&narHash=" + flake.PercentEncode(lf.Flake.LockedRef.Input.NarHash(), ":@/?") + `
+├───devShells
+│   └───x86_64-linux
+│       └───default: development environment 'flake-shell'
+├───lib: unknown
+├───overlays
+│   └───default: Nixpkgs overlay
+└───packages
+    └───x86_64-linux
+        ├───default: package 'flake-hello'
+        └───other: package 'flake-other'
+`
+	if tree.String() != want {
+		t.Errorf("tree:\n%s\nwant\n%s", tree.String(), want)
+	}
+}
