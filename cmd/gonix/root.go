@@ -105,6 +105,7 @@ same evaluation results, same .drv and output paths, same store.`,
 		newStoreCmd(s),
 		newProfileCmd(s),
 		newCheckCmd(s),
+		newFlakeCmd(s),
 		newBuildCmd(s), newDerivationCmd(s),
 		newLSPCmd(s),
 	)
