@@ -105,13 +105,23 @@ func registerCore(r *eval.Registry) {
 }
 
 // realisePath coerces a value to a path for reading, realising its
-// context first (import from derivation).
+// context first (import from derivation), and returns where the path is
+// on disk (see PathMapper).
 func realisePath(st *eval.State, v eval.Value) string {
+	return realPath(st, realiseLogicalPath(st, v))
+}
+
+// realiseLogicalPath is realisePath without the mapping to the physical
+// location.
+func realiseLogicalPath(st *eval.State, v eval.Value) string {
 	var ctx eval.Context
 	p := st.CoerceToPath(eval.NoPos, v, &ctx, "while realising the context of a path")
 	if len(ctx) > 0 {
 		if s := st.Store(); s != nil {
 			if err := s.Realise(st, ctx); err != nil {
+				if e, ok := err.(*eval.Error); ok {
+					st.Raise(e.WithTrace(eval.NoPos, "while realising the context of path '"+p+"'"))
+				}
 				st.Raise(st.Errorf(eval.ErrEval, "%s", err.Error()).WithTrace(eval.NoPos, "while realising the context of path '"+p+"'"))
 			}
 		}

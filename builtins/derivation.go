@@ -54,7 +54,7 @@ func getDrvState(st *eval.State) *drvState {
 			if d, ok := ds.drvs[p]; ok {
 				return d, nil
 			}
-			data, err := os.ReadFile(p)
+			data, err := os.ReadFile(realPath(st, p))
 			if err != nil {
 				return nil, err
 			}
@@ -289,6 +289,11 @@ func derivationStrictInternal(st *eval.State, name string, attrs *eval.Attrs) ev
 		st.Raise(st.Errorf(eval.ErrEval, "%s", err.Error()))
 	}
 	ds.drvs[drvPath] = drv
+	if w, ok := st.Store().(DerivationWriter); ok {
+		if err := w.AddDerivation(st, drvPath, drv); err != nil {
+			st.Raise(storeErr(st, err))
+		}
+	}
 	b := eval.NewAttrsBuilder(1 + len(drv.Outputs))
 	b.Add(st.Sym("drvPath"), eval.NewStringCtx(drvPath, eval.Context{"=" + drvPath}), eval.NoPos)
 	for name, o := range drv.Outputs {

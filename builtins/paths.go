@@ -60,12 +60,13 @@ func registerPaths(r *eval.Registry) {
 		return eval.NewStringCtx(s[:i], ctx)
 	})
 	prim(r, "readFile", 1, func(st *eval.State, pos eval.Pos, args []eval.Value) eval.Value {
-		p := realisePath(st, args[0])
+		logical := realiseLogicalPath(st, args[0])
+		p := realPath(st, logical)
 		data := readFileChecked(st, resolveSymlinks(p))
 		if strings.IndexByte(string(data), 0) >= 0 {
 			st.Raise(st.Errorf(eval.ErrEval, "the contents of the file '%s' cannot be represented as a Nix string", p))
 		}
-		return eval.NewString(string(data))
+		return eval.NewStringCtx(string(data), fileContext(st, logical, data))
 	})
 	prim(r, "findFile", 2, primFindFile)
 	prim(r, "readFileType", 1, func(st *eval.State, pos eval.Pos, args []eval.Value) eval.Value {
@@ -169,5 +170,8 @@ func primFindFile(st *eval.State, pos eval.Pos, args []eval.Value) eval.Value {
 		entries = append(entries, eval.SearchPathEntry{Prefix: prefix, Path: p})
 	}
 	name := st.ForceStringNoCtx(args[1], eval.NoPos, "while evaluating the second argument passed to builtins.findFile")
+	if p, ok := lookupFallback(st, entries, name); ok {
+		return eval.Path(p)
+	}
 	return eval.Path(st.FindFile(entries, name, eval.NoPos))
 }

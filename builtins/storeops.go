@@ -1,6 +1,7 @@
 package builtins
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"fmt"
 	"io"
@@ -10,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/gonix/gonix/eval"
+	"github.com/gonix/gonix/store/derivation"
 	"github.com/gonix/gonix/store/nar"
 	"github.com/gonix/gonix/store/nixhash"
 	"github.com/gonix/gonix/store/storepath"
@@ -24,6 +26,89 @@ type StoreAdder interface {
 	AddPath(st *eval.State, src, name string, recursive bool, filter nar.Filter) (string, error)
 	// AddText adds a text file with references.
 	AddText(st *eval.State, name, text string, refs []string) (string, error)
+}
+
+// DerivationWriter is implemented by store hooks that keep the
+// derivations derivationStrict instantiates: a writing store adds the .drv
+// file (gonix instantiate, gonix build), a read-only one remembers it in
+// case import from derivation needs it later.
+type DerivationWriter interface {
+	// AddDerivation records the derivation d, complete with its output
+	// paths, whose .drv path is drvPath. Its inputs were recorded before.
+	AddDerivation(st *eval.State, drvPath string, d *derivation.Derivation) error
+}
+
+// PathMapper is implemented by store hooks whose store objects are not at
+// their logical location (a store under another root): RealPath returns
+// where a path below the store directory is on disk, and the path itself
+// for any other path.
+type PathMapper interface {
+	RealPath(logical string) string
+}
+
+// PathValidator is implemented by store hooks that can tell whether a
+// store path is valid (registered); builtins.storePath requires it, as Nix
+// does outside read-only mode.
+type PathValidator interface {
+	EnsureValid(st *eval.State, path string) error
+}
+
+// ReferenceQuerier is implemented by store hooks that know the references
+// of valid store paths; readFile of a file inside a store path gives its
+// contents the context of the references that occur in it.
+type ReferenceQuerier interface {
+	References(st *eval.State, storePath string) ([]string, error)
+}
+
+// realPath maps a logical path to where it is on disk (see PathMapper).
+func realPath(st *eval.State, p string) string {
+	if m, ok := st.Store().(PathMapper); ok {
+		return m.RealPath(p)
+	}
+	return p
+}
+
+// storePathOf returns the store path containing p ("" if p is not below
+// the store directory).
+func storePathOf(st *eval.State, p string) string {
+	dir := st.StoreDir() + "/"
+	if !strings.HasPrefix(p, dir) {
+		return ""
+	}
+	sp := p
+	if i := strings.IndexByte(p[len(dir):], '/'); i >= 0 {
+		sp = p[:len(dir)+i]
+	}
+	if !isStorePath(st, sp) {
+		return ""
+	}
+	return sp
+}
+
+// fileContext is the context readFile gives the contents of the file at
+// the logical path p: the references of the store path containing it
+// whose hash part occurs in the contents (as current Nix re-scans).
+func fileContext(st *eval.State, p string, data []byte) eval.Context {
+	q, ok := st.Store().(ReferenceQuerier)
+	if !ok {
+		return nil
+	}
+	sp := storePathOf(st, p)
+	if sp == "" {
+		return nil
+	}
+	refs, err := q.References(st, sp)
+	if err != nil || len(refs) == 0 {
+		return nil
+	}
+	dir := st.StoreDir() + "/"
+	var ctx []string
+	for _, r := range refs {
+		if len(r) >= len(dir)+32 && bytes.Contains(data, []byte(r[len(dir):len(dir)+32])) {
+			ctx = append(ctx, r)
+		}
+	}
+	return eval.NewContext(ctx...)
 }
 
 func init() { addFamily("storeops", 0, registerStoreOps) }
@@ -46,13 +131,14 @@ func registerStoreOps(r *eval.Registry) {
 		if !isStorePath(st, p) {
 			p = resolveSymlinks(p)
 		}
-		dir := st.StoreDir() + "/"
-		if !strings.HasPrefix(p, dir) {
+		sp := storePathOf(st, p)
+		if sp == "" {
 			st.Raise(st.Errorf(eval.ErrEval, "path '%s' is not in the Nix store", p))
 		}
-		sp := p
-		if i := strings.IndexByte(p[len(dir):], '/'); i >= 0 {
-			sp = p[:len(dir)+i]
+		if v, ok := st.Store().(PathValidator); ok {
+			if err := v.EnsureValid(st, sp); err != nil {
+				st.Raise(storeErr(st, err))
+			}
 		}
 		return eval.NewStringCtx(p, ctx.Merge(eval.Context{sp}))
 	})

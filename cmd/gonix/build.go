@@ -33,8 +33,8 @@ type buildFlags struct {
 	quiet      bool
 	attrs      []string
 	expr       bool
-	args       []string
-	argstrs    []string
+	autoArgs   []autoArg
+	searchPath []string
 	sandbox    string
 	timeout    time.Duration
 	options    map[string]string
@@ -45,20 +45,6 @@ type buildFlags struct {
 type buildTarget struct {
 	req   build.Request
 	links []string
-}
-
-// evalBuildTargets is the evaluation step of gonix build: it turns FILE,
-// -E EXPR, -A ATTR and flake references into derivations (drv paths and
-// the selected outputs, like nix-build: `-A app` links only the
-// derivation's default output). It is the one seam to wire to the
-// evaluator once it can instantiate derivations (derivationStrict);
-// testdata/script/build_eval.txtar is marked to extend then.
-func evalBuildTargets(_ *store.Store, f *buildFlags, args []string) ([]buildTarget, error) {
-	what := "FILE arguments"
-	if f.expr {
-		what = "-E expressions"
-	}
-	return nil, fmt.Errorf("building %s needs derivation support in the evaluator, which is not available yet; pass .drv paths instead (gonix build /nix/store/...-name.drv[^out,...])", what)
 }
 
 // extractOptions removes Nix-style `--option NAME VALUE` triples from
@@ -94,8 +80,13 @@ what is missing in dependency order with up to -j builds at once (sandboxed
 where Linux namespaces allow), print the output paths and create result
 links (GC roots) named like nix-build's: result, result-dev, result-2, ...
 
-Arguments are .drv paths, optionally with ^OUT1,OUT2 (or ^*) selecting
-outputs. Options: --option NAME VALUE for sandbox (true|false),
+Arguments are Nix files (default ./default.nix; a directory means its
+default.nix) or, with -E, expressions, evaluated like nix-build: every
+derivation found (selected with -A ATTRPATH, functions called with
+--arg NAME EXPR / --argstr NAME STR, -I PATH extending the search path)
+is instantiated and its selected output built; result links are named
+like nix-build's. Arguments may also be .drv paths, optionally with
+^OUT1,OUT2 (or ^*) selecting outputs. Options: --option NAME VALUE for sandbox (true|false),
 sandbox-paths, substituters, trusted-public-keys, require-sigs, cores,
 max-jobs, keep-going, keep-failed.`,
 		DisableFlagParsing: true,
@@ -105,6 +96,9 @@ max-jobs, keep-going, keep-failed.`,
 				return err
 			}
 			f.options = opts
+			if rest, err = extractEvalArgs(rest, f); err != nil {
+				return err
+			}
 			if err := cmd.Flags().Parse(rest); err != nil {
 				return &flagError{err: err}
 			}
@@ -122,10 +116,8 @@ max-jobs, keep-going, keep-failed.`,
 	fl.BoolVarP(&f.keepFailed, "keep-failed", "K", false, "keep the build directory of failed builds")
 	fl.BoolVarP(&f.keepGoing, "keep-going", "k", false, "keep building independent derivations after a failure")
 	fl.BoolVarP(&f.quiet, "no-build-output", "Q", false, "do not show build output")
-	fl.StringArrayVarP(&f.attrs, "attr", "A", nil, "attribute to build (needs the evaluator)")
-	fl.BoolVarP(&f.expr, "expr", "E", false, "interpret the argument as a Nix expression (needs the evaluator)")
-	fl.StringArrayVar(&f.args, "arg", nil, "NAME EXPR argument for the expression")
-	fl.StringArrayVar(&f.argstrs, "argstr", nil, "NAME STRING argument for the expression")
+	fl.StringArrayVarP(&f.attrs, "attr", "A", nil, "attribute path to build (repeatable)")
+	fl.BoolVarP(&f.expr, "expr", "E", false, "interpret the arguments as Nix expressions")
 	fl.StringVar(&f.sandbox, "sandbox", "", "sandbox setting: true, false or auto (default auto)")
 	fl.DurationVar(&f.timeout, "timeout", 0, "kill builds running longer than this")
 	fl.BoolP("help", "h", false, "help for build")
@@ -143,7 +135,7 @@ func runBuild(s *streams, f *buildFlags, args []string) error {
 	if err != nil {
 		return err
 	}
-	targets, err := buildTargets(st, f, args)
+	targets, err := buildTargets(s, st, f, args)
 	if err != nil {
 		return err
 	}
@@ -164,13 +156,20 @@ func runBuild(s *streams, f *buildFlags, args []string) error {
 		return rerr
 	}
 	var paths []string
+	// Like nix-build, each distinct derivation gets a link prefix (result,
+	// result-2, ...) in order of first appearance; its outputs share it.
+	prefixes := map[string]string{}
 	for i, res := range results {
 		if res.Err != nil {
 			continue
 		}
-		prefix := f.outLink
-		if i > 0 {
-			prefix += "-" + strconv.Itoa(i+1)
+		prefix, ok := prefixes[targets[i].req.DrvPath]
+		if !ok {
+			prefix = f.outLink
+			if n := len(prefixes); n > 0 {
+				prefix += "-" + strconv.Itoa(n+1)
+			}
+			prefixes[targets[i].req.DrvPath] = prefix
 		}
 		for _, o := range targets[i].links {
 			p, ok := res.Outputs[o]
@@ -200,15 +199,15 @@ func runBuild(s *streams, f *buildFlags, args []string) error {
 
 // buildTargets resolves the arguments: .drv paths directly, everything
 // else through the evaluator.
-func buildTargets(st *store.Store, f *buildFlags, args []string) ([]buildTarget, error) {
-	if f.expr || len(f.attrs) > 0 || len(f.args) > 0 || len(f.argstrs) > 0 {
-		return evalBuildTargets(st, f, args)
+func buildTargets(s *streams, st *store.Store, f *buildFlags, args []string) ([]buildTarget, error) {
+	if f.expr || len(f.attrs) > 0 || len(f.autoArgs) > 0 || len(args) == 0 {
+		return evalBuildTargets(s, st, f, args)
 	}
 	var out []buildTarget
 	for _, a := range args {
 		req := build.ParseRequest(a)
 		if !strings.HasSuffix(req.DrvPath, ".drv") {
-			return evalBuildTargets(st, f, args)
+			return evalBuildTargets(s, st, f, args)
 		}
 		p, err := resolveStorePath(st, req.DrvPath)
 		if err != nil {

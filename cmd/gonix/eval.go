@@ -256,7 +256,8 @@ func runEval(s *streams, f *evalFlags) error {
 		// heap; collecting half as often costs little memory.
 		debug.SetGCPercent(200)
 	}
-	st := builtins.New(evalOptions(s, f))
+	st, done := newEvalState(evalOptions(s, f))
+	defer done()
 	out := bufio.NewWriter(s.out)
 	defer out.Flush()
 

@@ -107,6 +107,7 @@ same evaluation results, same .drv and output paths, same store.`,
 		newCheckCmd(s),
 		newFlakeCmd(s),
 		newBuildCmd(s), newDerivationCmd(s),
+		newInstantiateCmd(s),
 		newLSPCmd(s),
 	)
 	for _, c := range root.Commands() {
