@@ -122,7 +122,7 @@ func (s *Server) codeAction(ctx context.Context, st *state, params json.RawMessa
 		res, err := checker.FixSource(a.Tree.Name, a.Doc.Text, checkerOptionsNoScope(a, st.cfg))
 		if err == nil && res.Src != a.Doc.Text {
 			out = append(out, protocol.CodeAction{Title: "Fix all automatically fixable problems", Kind: sourceFixAll,
-				Edit: edit(diffEdits(a, res.Src, nil))})
+				Edit: edit(diffEdits(a, res.Src))})
 		}
 	}
 	return out, nil

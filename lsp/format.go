@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"strings"
 
 	"go.lsp.dev/protocol"
 	"go.uber.org/zap"
@@ -43,9 +42,13 @@ func (s *Server) formatting(ctx context.Context, st *state, params json.RawMessa
 	if err != nil || !ok {
 		return nil, err
 	}
-	return diffEdits(a, out, nil), nil
+	return diffEdits(a, out), nil
 }
 
+// rangeFormatting answers with the formatter's changes that touch the
+// range (formatter.FormatRange: the layout of a part depends on the
+// whole file, so the whole file is formatted and the edits reaching into
+// the range are kept whole).
 func (s *Server) rangeFormatting(ctx context.Context, st *state, params json.RawMessage) (any, error) {
 	var p protocol.DocumentRangeFormattingParams
 	if err := decode(params, &p); err != nil {
@@ -55,194 +58,38 @@ func (s *Server) rangeFormatting(ctx context.Context, st *state, params json.Raw
 	if err != nil {
 		return nil, err
 	}
-	if _, err := a.offset(p.Range.Start); err != nil {
+	start, err := a.offset(p.Range.Start)
+	if err != nil {
 		return nil, err
 	}
-	if _, err := a.offset(p.Range.End); err != nil {
+	end, err := a.offset(p.Range.End)
+	if err != nil {
 		return nil, err
 	}
-	out, ok, err := s.formatted(a, st.cfg)
-	if err != nil || !ok {
-		return nil, err
+	cfg := st.cfg
+	edits, err := formatter.FormatRange([]byte(a.Doc.Text), start, end, formatter.Options{
+		Width: cfg.Formatting.Width, Indent: cfg.Formatting.Indent, Strict: cfg.Formatting.Strict, Filename: a.Tree.Name,
+	})
+	if err != nil {
+		var pe *formatter.ParseError
+		if errors.As(err, &pe) {
+			return []protocol.TextEdit{}, nil // syntax errors: nothing to do
+		}
+		return nil, invalidParams("formatting failed: %v", err)
 	}
-	return diffEdits(a, out, &p.Range), nil
+	return textEdits(a, edits), nil
 }
 
-// diffEdits turns a reformatted text into line-level edits of the
-// document (so that the cursor and unchanged lines stay put). With a
-// range, only the changed hunks that touch the range's lines are kept.
-func diffEdits(a *Analysis, out string, within *protocol.Range) []protocol.TextEdit {
-	oldLines := splitLines(a.Doc.Text)
-	newLines := splitLines(out)
-	edits := []protocol.TextEdit{}
-	for _, h := range diffLines(oldLines, newLines) {
-		if within != nil {
-			first, last := uint32(h.oldStart), uint32(h.oldEnd)
-			if h.oldEnd > h.oldStart {
-				last--
-			}
-			if last < within.Start.Line || first > within.End.Line {
-				continue
-			}
-		}
-		start := lineOffset(oldLines, h.oldStart)
-		end := lineOffset(oldLines, h.oldEnd)
-		edits = append(edits, protocol.TextEdit{
-			Range:   a.rng(start, end),
-			NewText: strings.Join(newLines[h.newStart:h.newEnd], ""),
-		})
-	}
-	return edits
+// diffEdits turns a new text of the document into line-level edits (so
+// that the cursor and unchanged lines stay put).
+func diffEdits(a *Analysis, out string) []protocol.TextEdit {
+	return textEdits(a, formatter.Diff([]byte(a.Doc.Text), []byte(out)))
 }
 
-// splitLines splits text after each "\n", keeping the newlines.
-func splitLines(s string) []string {
-	var out []string
-	for len(s) > 0 {
-		i := strings.IndexByte(s, '\n')
-		if i < 0 {
-			out = append(out, s)
-			break
-		}
-		out = append(out, s[:i+1])
-		s = s[i+1:]
+func textEdits(a *Analysis, edits []formatter.Edit) []protocol.TextEdit {
+	out := make([]protocol.TextEdit, 0, len(edits))
+	for _, e := range edits {
+		out = append(out, protocol.TextEdit{Range: a.rng(e.Start, e.End), NewText: e.Text})
 	}
 	return out
-}
-
-func lineOffset(lines []string, i int) int {
-	off := 0
-	for _, l := range lines[:i] {
-		off += len(l)
-	}
-	return off
-}
-
-// hunk replaces old lines [oldStart, oldEnd) by new lines [newStart, newEnd).
-type hunk struct{ oldStart, oldEnd, newStart, newEnd int }
-
-// diffLines computes a line diff with Myers' algorithm, after trimming
-// the common prefix and suffix. Very different inputs fall back to one
-// hunk.
-func diffLines(a, b []string) []hunk {
-	pre := 0
-	for pre < len(a) && pre < len(b) && a[pre] == b[pre] {
-		pre++
-	}
-	suf := 0
-	for suf < len(a)-pre && suf < len(b)-pre && a[len(a)-1-suf] == b[len(b)-1-suf] {
-		suf++
-	}
-	x, y := a[pre:len(a)-suf], b[pre:len(b)-suf]
-	if len(x) == 0 && len(y) == 0 {
-		return nil
-	}
-	// The trace keeps one vector of len(x)+len(y) per edit step: bound
-	// its size to a few million entries.
-	maxD := 8000000 / (2*(len(x)+len(y)) + 3)
-	if maxD > 2000 {
-		maxD = 2000
-	}
-	ops, ok := myers(x, y, maxD)
-	if !ok {
-		return []hunk{{pre, pre + len(x), pre, pre + len(y)}}
-	}
-	var hunks []hunk
-	i, j := 0, 0
-	var cur *hunk
-	for _, op := range ops {
-		switch op {
-		case '=':
-			if cur != nil {
-				hunks = append(hunks, *cur)
-				cur = nil
-			}
-			i++
-			j++
-		case '-':
-			if cur == nil {
-				cur = &hunk{pre + i, pre + i, pre + j, pre + j}
-			}
-			i++
-			cur.oldEnd = pre + i
-		case '+':
-			if cur == nil {
-				cur = &hunk{pre + i, pre + i, pre + j, pre + j}
-			}
-			j++
-			cur.newEnd = pre + j
-		}
-	}
-	if cur != nil {
-		hunks = append(hunks, *cur)
-	}
-	return hunks
-}
-
-// myers returns the edit script ('=', '-', '+') from a to b, or false when
-// it needs more than maxD edits.
-func myers(a, b []string, maxD int) ([]byte, bool) {
-	n, m := len(a), len(b)
-	off := n + m + 1
-	v := make([]int, 2*off+1)
-	var trace [][]int
-	for d := 0; d <= n+m && d <= maxD; d++ {
-		snapshot := append([]int(nil), v...)
-		trace = append(trace, snapshot)
-		for k := -d; k <= d; k += 2 {
-			var x int
-			if k == -d || k != d && v[off+k-1] < v[off+k+1] {
-				x = v[off+k+1]
-			} else {
-				x = v[off+k-1] + 1
-			}
-			y := x - k
-			for x < n && y < m && a[x] == b[y] {
-				x++
-				y++
-			}
-			v[off+k] = x
-			if x >= n && y >= m {
-				return backtrack(trace, a, b, off, d, k), true
-			}
-		}
-	}
-	return nil, false
-}
-
-func backtrack(trace [][]int, a, b []string, off, d, k int) []byte {
-	x, y := len(a), len(b)
-	var ops []byte
-	for ; d > 0; d-- {
-		v := trace[d]
-		var prevK int
-		if k == -d || k != d && v[off+k-1] < v[off+k+1] {
-			prevK = k + 1
-		} else {
-			prevK = k - 1
-		}
-		prevX := v[off+prevK]
-		prevY := prevX - prevK
-		for x > prevX && y > prevY {
-			ops = append(ops, '=')
-			x--
-			y--
-		}
-		if x == prevX {
-			ops = append(ops, '+')
-		} else {
-			ops = append(ops, '-')
-		}
-		x, y = prevX, prevY
-		k = prevK
-	}
-	for x > 0 && y > 0 {
-		ops = append(ops, '=')
-		x--
-		y--
-	}
-	for i, j := 0, len(ops)-1; i < j; i, j = i+1, j-1 {
-		ops[i], ops[j] = ops[j], ops[i]
-	}
-	return ops
 }
