@@ -15,7 +15,14 @@ export interface Settings {
   nixPath?: string[];
   flakeInputs?: Record<string, string>;
   options?: string[];
-  eval?: { enable?: boolean; timeoutMs?: number };
+  eval?: {
+    enable?: boolean;
+    timeoutMs?: number;
+    memoryMB?: number;
+    delayMs?: number;
+    options?: string[];
+    optionsTimeoutMs?: number;
+  };
 }
 
 /** How to start the server: a command and its arguments. */
