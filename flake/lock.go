@@ -403,8 +403,17 @@ func (x *Session) lockInput(id string, input2 *FlakeInput, node *Node, prefix In
 			oldLock = e.Node
 		}
 	}
-	if oldLock != nil && oldLock.Original.Canonicalize().Equal(input.Ref.Canonicalize()) &&
-		oldLock.HasParent == hasParentPath && oldLock.Parent.equal(parentPath) && !hasCli {
+	keep := oldLock != nil && oldLock.Original.Canonicalize().Equal(input.Ref.Canonicalize()) &&
+		oldLock.HasParent == hasParentPath && oldLock.Parent.equal(parentPath) && !hasCli
+	// Nix 2.8 recorded the input's own reference as "original" of an
+	// input overridden by a parent flake (current Nix records the
+	// override). Keep such an entry while its locked source still is the
+	// override, so that lock files written by Nix 2.8 stay unchanged.
+	if !keep && oldLock != nil && hasOverride && !hasCli && input2.Ref != nil && !isRel &&
+		oldLock.Original.Canonicalize().Equal(input2.Ref.Canonicalize()) && lockedFrom(oldLock.Locked, *input.Ref) {
+		keep = true
+	}
+	if keep {
 		child := &Node{Inputs: map[string]Edge{}, Locked: oldLock.Locked, Original: oldLock.Original, IsFlake: oldLock.IsFlake,
 			Parent: oldLock.Parent, HasParent: oldLock.HasParent}
 		node.Inputs[id] = Edge{Node: child}
@@ -489,6 +498,21 @@ func (x *Session) lockInput(id string, input2 *FlakeInput, node *Node, prefix In
 	nodePaths[child] = path
 	node.Inputs[id] = Edge{Node: child}
 	return nil
+}
+
+// lockedFrom reports whether a locked reference can have come from
+// fetching ref: same type and subdirectory, and every attribute of ref
+// present with the same value.
+func lockedFrom(locked, ref Ref) bool {
+	if locked.Subdir != ref.Subdir || locked.Input.Type() != ref.Input.Type() {
+		return false
+	}
+	for k, v := range ref.Input.Attrs {
+		if w, ok := locked.Input.Attrs[k]; !ok || w != v {
+			return false
+		}
+	}
+	return true
 }
 
 // sourcePathOf is the local directory of a path input or a local Git
