@@ -13,6 +13,7 @@ import (
 	"github.com/gonix/gonix/builtins"
 	"github.com/gonix/gonix/eval"
 	"github.com/gonix/gonix/flake"
+	"github.com/gonix/gonix/internal/evalstore"
 	"github.com/gonix/gonix/store"
 )
 
@@ -170,6 +171,7 @@ type flakeEnv struct {
 	settings *flake.Settings
 	state    *eval.State
 	session  *flake.Session
+	hook     *evalstore.Store
 	cwd      string
 	color    bool
 }
@@ -180,8 +182,9 @@ func isTTY(w io.Writer) bool {
 }
 
 // newFlakeEnv opens the store and creates the settings, the evaluator
-// and a session.
-func newFlakeEnv(s *streams, fa *flakeArgs) (*flakeEnv, error) {
+// and a session. Evaluation writes derivations to the store in
+// evalstore.ReadWrite mode (flake check, build), else only computes them.
+func newFlakeEnv(s *streams, fa *flakeArgs, mode evalstore.Mode) (*flakeEnv, error) {
 	st, err := openStore()
 	if err != nil {
 		return nil, err
@@ -245,12 +248,14 @@ func newFlakeEnv(s *streams, fa *flakeArgs) (*flakeEnv, error) {
 		}
 		e.settings.FlagRegistry = append(e.settings.FlagRegistry, &flake.RegistryEntry{From: from.Input, To: to.Input, Extra: extra})
 	}
+	e.hook = evalstore.New(evalstore.Options{Mode: mode, Root: st.Root, Open: func() (*store.Store, error) { return st, nil }})
 	e.state = builtins.New(eval.Options{
 		Pure:      !fa.impure,
 		ShowTrace: fa.showTrace,
 		Stderr:    s.err,
-		Store:     builtins.NewDryRunStore(getenv("NIX_STORE_DIR")),
+		Store:     e.hook,
 	})
+	builtins.SetLookupFallback(e.state, gonixLookup)
 	if fa.system != "" {
 		// The local system for flake outputs; the evaluator's
 		// currentSystem stays the machine's.
@@ -379,7 +384,7 @@ defaults to the flake in the current directory.`, fa, func(args []string) error 
 			if err != nil {
 				return err
 			}
-			e, err := newFlakeEnv(s, fa)
+			e, err := newFlakeEnv(s, fa, evalstore.ReadOnly)
 			if err != nil {
 				return err
 			}
@@ -402,7 +407,7 @@ func newFlakeUpdateCmd(s *streams) *cobra.Command {
 to their latest versions and write flake.lock. The flake is --flake, or
 the current directory; for compatibility with older Nix, a flake
 reference may also be given as the only argument.`, fa, func(args []string) error {
-			e, err := newFlakeEnv(s, fa)
+			e, err := newFlakeEnv(s, fa, evalstore.ReadOnly)
 			if err != nil {
 				return err
 			}
@@ -453,7 +458,7 @@ references, revision, last modification time, store path and inputs
 			if err != nil {
 				return err
 			}
-			e, err := newFlakeEnv(s, fa)
+			e, err := newFlakeEnv(s, fa, evalstore.ReadOnly)
 			if err != nil {
 				return err
 			}
@@ -491,7 +496,7 @@ local one are omitted unless --all-systems; legacyPackages only with
 			if err != nil {
 				return err
 			}
-			e, err := newFlakeEnv(s, fa)
+			e, err := newFlakeEnv(s, fa, evalstore.ReadOnly)
 			if err != nil {
 				return err
 			}

@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/gonix/gonix/flake"
+	"github.com/gonix/gonix/internal/evalstore"
 )
 
 func newFlakeCheckCmd(s *streams) *cobra.Command {
@@ -38,7 +39,11 @@ when anything failed: one command for CI.`, fa, func(args []string) error {
 }
 
 func runFlakeCheck(s *streams, fa *flakeArgs, arg string, noBuild, allSystems, keepGoing, noLint bool) error {
-	e, err := newFlakeEnv(s, fa)
+	mode := evalstore.ReadWrite
+	if noBuild {
+		mode = evalstore.ReadOnly
+	}
+	e, err := newFlakeEnv(s, fa, mode)
 	if err != nil {
 		return err
 	}

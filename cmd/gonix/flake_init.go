@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/gonix/gonix/flake"
+	"github.com/gonix/gonix/internal/evalstore"
 )
 
 func newFlakeInitCmd(s *streams) *cobra.Command {
@@ -43,7 +44,7 @@ func runFlakeInit(s *streams, fa *flakeArgs, template string) error {
 	if template == "" {
 		files = flake.DefaultTemplate()
 	} else {
-		e, err := newFlakeEnv(s, fa)
+		e, err := newFlakeEnv(s, fa, evalstore.ReadOnly)
 		if err != nil {
 			return err
 		}
