@@ -37,12 +37,7 @@ func registerLists(r *eval.Registry) {
 			return st.Force(args[1], eval.NoPos)
 		}
 		f := st.ForceFunction(args[0], eval.NoPos, "while evaluating the first argument passed to builtins.map")
-		out := make([]eval.Value, len(list))
-		app := eval.NewApp(f)
-		for i, e := range list {
-			out[i] = app.Thunk(e)
-		}
-		return eval.NewList(out)
+		return eval.NewList(eval.NewApp(f).Map(list))
 	})
 	prim(r, "filter", 2, func(st *eval.State, pos eval.Pos, args []eval.Value) eval.Value {
 		list := st.ForceList(args[1], eval.NoPos, "while evaluating the second argument passed to builtins.filter")
@@ -116,12 +111,7 @@ func registerLists(r *eval.Registry) {
 			st.Raise(st.Errorf(eval.ErrEval, "cannot create list of size %d", n))
 		}
 		f := st.ForceFunction(args[0], eval.NoPos, "while evaluating the first argument passed to builtins.genList")
-		out := make([]eval.Value, n)
-		app := eval.NewApp(f)
-		for i := range out {
-			out[i] = app.Thunk(eval.Int(i))
-		}
-		return eval.NewList(out)
+		return eval.NewList(eval.NewApp(f).Gen(int(n)))
 	})
 	prim(r, "sort", 2, primSort)
 	prim(r, "partition", 2, func(st *eval.State, pos eval.Pos, args []eval.Value) eval.Value {

@@ -157,15 +157,8 @@ func (st *State) determinePos(v Value, fallback Pos) Pos {
 		if val, ok := x.Evaluated(); ok {
 			return st.determinePos(val, fallback)
 		}
-		switch app := x.expr.(type) {
-		case *App:
-			return st.determinePos(app.fn, fallback)
-		case *exprApp:
-			return st.determinePos(app.fn, fallback)
-		case *exprApp1:
-			return st.determinePos(app.fn, fallback)
-		case *exprApp2:
-			return st.determinePos(app.fn, fallback)
+		if fn := pendingFunction(x.code); fn != nil {
+			return st.determinePos(fn, fallback)
 		}
 	}
 	return fallback
@@ -346,7 +339,7 @@ func (st *State) EvalTopFile(path string) (v Value, err error) {
 }
 
 // Lazy returns a thunk that evaluates a compiled program when forced.
-func (st *State) Lazy(p *Program) Value { return &Thunk{expr: p.expr, env: p.env} }
+func (st *State) Lazy(p *Program) Value { return &Thunk{code: p.expr, env: p.env} }
 
 // EnterCall counts a level of call depth (failing past max-call-depth);
 // pair with LeaveCall on normal return. Builtins that recurse over

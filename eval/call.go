@@ -18,9 +18,6 @@ type LambdaExpr struct {
 	Body     Expr
 	NSlots   int
 	st       *State
-	// noCapture is set when the body never keeps its environment, so
-	// calls may reuse one.
-	noCapture bool
 }
 
 // Formal is one formal argument of a set pattern.
@@ -46,7 +43,10 @@ type exprLambda struct{ fn *LambdaExpr }
 
 func (e *exprLambda) getPos() Pos { return e.fn.Pos }
 
-func (e *exprLambda) eval(st *State, env *Env) Value { return &Lambda{Fn: e.fn, Env: env} }
+func (e *exprLambda) eval(st *State, env *Env) Value {
+	capture(env)
+	return &Lambda{Fn: e.fn, Env: env}
+}
 
 // exprCall is f a b ... (Nix groups the arguments of one application).
 type exprCall struct {
@@ -123,19 +123,13 @@ func (st *State) callFunction(fn Value, args []Value, pos Pos) Value {
 	for len(args) > 0 {
 		switch f := fn.(type) {
 		case *Lambda:
-			// A curried function applied to several arguments at once:
-			// bind them without materialising the intermediate closures.
-			for len(args) > 1 && !f.Fn.HasFormals && !st.opts.ShowTrace {
-				inner, ok := f.Fn.Body.(*exprLambda)
-				if !ok {
-					break
-				}
-				env := newEnv(f.Env, f.Fn.NSlots)
-				env.Vals[f.Fn.ArgSlot] = args[0]
-				args = args[1:]
-				f = &Lambda{Fn: inner.fn, Env: env}
+			if len(args) > 1 && !st.opts.ShowTrace {
+				var n int
+				fn, n = st.callCurried(f, args, pos)
+				args = args[n:]
+				break
 			}
-			fn = st.callLambda(f, args[0], pos)
+			fn = st.callLambda(f.Fn, f.Env, args[0], pos)
 			args = args[1:]
 		case *PrimOp:
 			if len(args) < f.Arity {
@@ -171,6 +165,32 @@ func (st *State) callFunction(fn Value, args []Value, pos Pos) Value {
 	st.goDepth--
 	st.callDepth--
 	return fn
+}
+
+// callCurried applies a curried function (x: y: ... body) to several
+// arguments at once, binding them without materialising the
+// intermediate closures. It returns the result and how many arguments
+// it consumed (at least one).
+func (st *State) callCurried(f *Lambda, args []Value, pos Pos) (Value, int) {
+	lam, env := f.Fn, f.Env
+	var envs [8]*Env
+	k := 0
+	for k < len(args)-1 && k < len(envs) && !lam.HasFormals {
+		inner, ok := lam.Body.(*exprLambda)
+		if !ok {
+			break
+		}
+		e := st.acquireEnv(env, lam.NSlots)
+		e.Vals[lam.ArgSlot] = args[k]
+		envs[k] = e
+		k++
+		lam, env = inner.fn, e
+	}
+	v := st.callLambda(lam, env, args[k], pos)
+	for i := k - 1; i >= 0; i-- {
+		st.releaseEnv(envs[i])
+	}
+	return v, k + 1
 }
 
 func (st *State) notCallable(fn Value, pos Pos) {
@@ -219,126 +239,23 @@ func (st *State) callPrimOpTraced(p *PrimOp, args []Value, pos Pos) Value {
 	return v
 }
 
-// callLambda binds arg to f's parameters and evaluates the body.
-func (st *State) callLambda(f *Lambda, arg Value, pos Pos) Value {
-	lam := f.Fn
-	if lam.noCapture && !lam.HasFormals && lam.NSlots == 1 {
-		// Nothing the body creates can keep its environment, so one
-		// environment per State serves every such call.
-		var env *Env
-		if n := len(st.envPool); n > 0 {
-			env = st.envPool[n-1]
-			st.envPool = st.envPool[:n-1]
-			env.Up = f.Env
-		} else {
-			env = newEnv(f.Env, 1)
-		}
-		env.Vals[0] = arg
-		var v Value
-		if st.opts.ShowTrace {
-			v = st.evalBodyTraced(lam, env, pos)
-		} else {
-			v = lam.Body.eval(st, env)
-		}
-		env.Vals[0], env.Up = nil, nil
-		st.envPool = append(st.envPool, env)
-		return v
-	}
-	env := newEnv(f.Env, lam.NSlots)
+// callLambda binds arg to the parameters of the function lam closed
+// over env and evaluates the body.
+func (st *State) callLambda(lam *LambdaExpr, closure *Env, arg Value, pos Pos) Value {
+	env := st.acquireEnv(closure, lam.NSlots)
 	if lam.HasFormals {
 		st.bindFormals(lam, env, arg, pos)
 	} else {
 		env.Vals[lam.ArgSlot] = arg
 	}
+	var v Value
 	if st.opts.ShowTrace {
-		return st.evalBodyTraced(lam, env, pos)
+		v = st.evalBodyTraced(lam, env, pos)
+	} else {
+		v = lam.Body.eval(st, env)
 	}
-	return lam.Body.eval(st, env)
-}
-
-// capturesEnv reports whether evaluating e may keep a reference to its
-// environment (in a thunk, closure or nested environment) beyond the
-// evaluation itself.
-func capturesEnv(e Expr) bool {
-	trivial := func(x Expr) bool {
-		switch x.(type) {
-		case *exprConst, *exprVar:
-			return true
-		}
-		return false
-	}
-	switch x := e.(type) {
-	case *exprConst, *exprVar, *exprWithVar, *exprCurPos, *exprUndefined, *exprError:
-		return false
-	case *exprSelect:
-		if capturesEnv(x.e) || x.def != nil && capturesEnv(x.def) {
-			return true
-		}
-		for _, a := range x.path {
-			if a.dyn != nil && capturesEnv(a.dyn) {
-				return true
-			}
-		}
-		return false
-	case *exprHasAttr:
-		if capturesEnv(x.e) {
-			return true
-		}
-		for _, a := range x.path {
-			if a.dyn != nil && capturesEnv(a.dyn) {
-				return true
-			}
-		}
-		return false
-	case *exprCall:
-		if x.strict != nil && len(x.args) == x.strict.Arity {
-			for _, a := range x.args {
-				if capturesEnv(a) {
-					return true
-				}
-			}
-			return false
-		}
-		if capturesEnv(x.fn) {
-			return true
-		}
-		for _, a := range x.args {
-			if !trivial(a) {
-				return true
-			}
-		}
-		return false
-	case *exprIf:
-		return capturesEnv(x.cond) || capturesEnv(x.then) || capturesEnv(x.els)
-	case *exprAssert:
-		return capturesEnv(x.cond) || capturesEnv(x.body)
-	case *exprNot:
-		return capturesEnv(x.e)
-	case *exprEq:
-		return capturesEnv(x.e1) || capturesEnv(x.e2)
-	case *exprLogic:
-		return capturesEnv(x.e1) || capturesEnv(x.e2)
-	case *exprUpdate:
-		return capturesEnv(x.e1) || capturesEnv(x.e2)
-	case *exprConcatLists:
-		return capturesEnv(x.e1) || capturesEnv(x.e2)
-	case *exprConcatStrings:
-		for _, p := range x.parts {
-			if capturesEnv(p.e) {
-				return true
-			}
-		}
-		return false
-	case *exprList:
-		for _, el := range x.elems {
-			if !trivial(el) {
-				return true
-			}
-		}
-		return false
-	}
-	// Lambdas, sets, let, with and anything unknown may capture.
-	return true
+	st.releaseEnv(env)
+	return v
 }
 
 func (st *State) evalBodyTraced(lam *LambdaExpr, env *Env, pos Pos) Value {

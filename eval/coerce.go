@@ -251,6 +251,9 @@ type strPart struct {
 func (e *exprConcatStrings) getPos() Pos { return e.pos }
 
 func (e *exprConcatStrings) eval(st *State, env *Env) Value {
+	if n, ok := e.immediateAdd(env, true); ok {
+		return Int(n)
+	}
 	// Fast paths for the common binary cases.
 	var cb contextBuilder
 	first := !e.forceString

@@ -111,6 +111,17 @@ func (c *compiler) call(fn Expr, args []Expr, pos Pos) *exprCall {
 	return &exprCall{fn: fn, args: args, pos: pos, strict: c.strictPrimOp(fn)}
 }
 
+// arith gives a complete call of an arithmetic builtin of the base
+// environment its fast path (see exprArith).
+func (c *compiler) arith(call *exprCall) Expr {
+	if p := call.strict; p != nil && p.Arity == 2 && len(call.args) == 2 {
+		if op, ok := arithOps[p.Name]; ok {
+			return &exprArith{exprCall: *call, op: op}
+		}
+	}
+	return call
+}
+
 // strictPrimOp returns the builtin a call's function names when that is
 // a strict builtin of the unmodified base environment.
 func (c *compiler) strictPrimOp(fn Expr) *PrimOp {
@@ -237,7 +248,7 @@ func (c *compiler) expr(n parser.Node) Expr {
 			return &exprNot{e: operand}
 		}
 		pos := c.pos(n.Start())
-		return c.call(c.lookupName("__sub", NoPos), []Expr{&exprConst{v: Int(0)}, operand}, pos)
+		return c.arith(c.call(c.lookupName("__sub", NoPos), []Expr{&exprConst{v: Int(0)}, operand}, pos))
 	case parser.NodeBinary:
 		return c.binary(n)
 	}
@@ -249,7 +260,7 @@ func (c *compiler) binary(n parser.Node) Expr {
 	opPos := c.pos(op.Start())
 	l, r := n.Left(), n.Right()
 	call := func(name string, a, b Expr) Expr {
-		return c.call(c.lookupName(name, NoPos), []Expr{a, b}, opPos)
+		return c.arith(c.call(c.lookupName(name, NoPos), []Expr{a, b}, opPos))
 	}
 	switch op.Kind() {
 	case parser.TokPipeInto, parser.TokPipeFrom:
@@ -420,7 +431,6 @@ func (c *compiler) lambda(n parser.Node, name string) *LambdaExpr {
 		f.Body = c.expr(n.Body())
 	}
 	c.cur = saved
-	f.noCapture = !capturesEnv(f.Body)
 	return f
 }
 

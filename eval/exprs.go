@@ -8,12 +8,41 @@ import (
 
 // Expr is a compiled expression.
 type Expr interface {
+	// Value lets a thunk hold the expression in the place of its value
+	// until it is evaluated (see Thunk); Kind returns KindThunk.
+	Value
 	// eval evaluates the expression in env to weak head normal form.
 	eval(st *State, env *Env) Value
 	// getPos is the position Nix associates with the expression (NoPos
 	// for literals and let).
 	getPos() Pos
 }
+
+// Kind makes expressions Values (see Expr): a pending thunk holds its
+// expression where its value goes.
+func (*exprAssert) Kind() Kind        { return KindThunk }
+func (*exprAttrs) Kind() Kind         { return KindThunk }
+func (*exprCall) Kind() Kind          { return KindThunk }
+func (*exprConcatLists) Kind() Kind   { return KindThunk }
+func (*exprConcatStrings) Kind() Kind { return KindThunk }
+func (*exprConst) Kind() Kind         { return KindThunk }
+func (*exprCurPos) Kind() Kind        { return KindThunk }
+func (*exprEq) Kind() Kind            { return KindThunk }
+func (*exprError) Kind() Kind         { return KindThunk }
+func (*exprHasAttr) Kind() Kind       { return KindThunk }
+func (*exprIf) Kind() Kind            { return KindThunk }
+func (*exprLambda) Kind() Kind        { return KindThunk }
+func (*exprLet) Kind() Kind           { return KindThunk }
+func (*exprList) Kind() Kind          { return KindThunk }
+func (*exprLogic) Kind() Kind         { return KindThunk }
+func (*exprNative) Kind() Kind        { return KindThunk }
+func (*exprNot) Kind() Kind           { return KindThunk }
+func (*exprSelect) Kind() Kind        { return KindThunk }
+func (*exprUndefined) Kind() Kind     { return KindThunk }
+func (*exprUpdate) Kind() Kind        { return KindThunk }
+func (*exprVar) Kind() Kind           { return KindThunk }
+func (*exprWith) Kind() Kind          { return KindThunk }
+func (*exprWithVar) Kind() Kind       { return KindThunk }
 
 // evalCtx evaluates e, adding the trace line ctx (at e's position) to
 // any error.
@@ -47,49 +76,20 @@ func (st *State) mkThunk(e Expr, env *Env) Value {
 		if len(x.elems) == 0 {
 			return emptyList
 		}
+	case *exprArith:
+		if v, ok := x.immediate(env, false); ok {
+			return &Thunk{code: v, env: readyEnv}
+		}
+	case *exprConcatStrings:
+		if n, ok := x.immediateAdd(env, false); ok {
+			return &Thunk{code: Int(n), env: readyEnv}
+		}
 	}
-	return &Thunk{expr: e, env: env}
+	capture(env)
+	return &Thunk{code: e, env: env}
 }
 
 var emptyList = &List{}
-
-// newEnv allocates an environment with n slots (header and slots in one
-// allocation for small n).
-func newEnv(up *Env, n int) *Env {
-	switch n {
-	case 0:
-		return &Env{Up: up}
-	case 1:
-		e := &struct {
-			Env
-			a [1]Value
-		}{}
-		e.Up, e.Vals = up, e.a[:]
-		return &e.Env
-	case 2:
-		e := &struct {
-			Env
-			a [2]Value
-		}{}
-		e.Up, e.Vals = up, e.a[:]
-		return &e.Env
-	case 3:
-		e := &struct {
-			Env
-			a [3]Value
-		}{}
-		e.Up, e.Vals = up, e.a[:]
-		return &e.Env
-	case 4:
-		e := &struct {
-			Env
-			a [4]Value
-		}{}
-		e.Up, e.Vals = up, e.a[:]
-		return &e.Env
-	}
-	return &Env{Up: up, Vals: make([]Value, n)}
-}
 
 // exprConst is a literal.
 type exprConst struct{ v Value }
@@ -136,8 +136,8 @@ func (e *exprVar) eval(st *State, env *Env) Value {
 	}
 	v := env.Vals[e.idx]
 	if t, ok := v.(*Thunk); ok {
-		if t.expr == nil {
-			return t.val
+		if t.env == nil {
+			return t.code
 		}
 		return st.forceThunk(t, e.pos)
 	}
@@ -428,7 +428,7 @@ func (e *exprAttrs) eval(st *State, env *Env) Value {
 	dynEnv := env
 	attrs := make([]Attr, len(e.attrs), len(e.attrs)+len(e.dyn))
 	if e.rec {
-		env2 := newEnv(env, e.nslots)
+		env2 := st.acquireEnv(env, e.nslots)
 		dynEnv = env2
 		fromEnv := st.inheritEnv(e.from, env2, env2)
 		for k, i := range e.order {
@@ -441,7 +441,8 @@ func (e *exprAttrs) eval(st *State, env *Env) Value {
 				v = st.mkThunk(d.e, fromEnv)
 			default:
 				if e.hasOverrides {
-					v = &Thunk{expr: d.e, env: env2}
+					capture(env2)
+					v = &Thunk{code: d.e, env: env2}
 				} else {
 					v = st.mkThunk(d.e, env2)
 				}
@@ -465,10 +466,13 @@ func (e *exprAttrs) eval(st *State, env *Env) Value {
 			attrs[k] = Attr{Name: d.sym, Pos: d.pos, Value: v}
 		}
 	}
-	if len(e.dyn) == 0 {
-		return newAttrsSorted(attrs, e.pos)
-	}
 	set := newAttrsSorted(attrs, e.pos)
+	if len(e.dyn) == 0 {
+		if e.rec {
+			st.releaseEnv(dynEnv)
+		}
+		return set
+	}
 	for _, d := range e.dyn {
 		nv := st.force(d.name.eval(st, dynEnv), d.pos)
 		if _, isNull := nv.(Null); isNull {
@@ -484,6 +488,9 @@ func (e *exprAttrs) eval(st *State, env *Env) Value {
 			l.fn.Name = name
 		}
 		set = insertAttr(set, Attr{Name: sym, Pos: d.pos, Value: st.mkThunk(d.value, dynEnv)})
+	}
+	if e.rec {
+		st.releaseEnv(dynEnv)
 	}
 	return set
 }
@@ -545,7 +552,7 @@ type exprLet struct {
 func (e *exprLet) getPos() Pos { return NoPos }
 
 func (e *exprLet) eval(st *State, env *Env) Value {
-	env2 := newEnv(env, e.nslots)
+	env2 := st.acquireEnv(env, e.nslots)
 	fromEnv := st.inheritEnv(e.from, env2, env2)
 	for i := range e.attrs {
 		d := &e.attrs[i]
@@ -558,7 +565,9 @@ func (e *exprLet) eval(st *State, env *Env) Value {
 			env2.Vals[d.slot] = st.mkThunk(d.e, env2)
 		}
 	}
-	return e.body.eval(st, env2)
+	v := e.body.eval(st, env2)
+	st.releaseEnv(env2)
+	return v
 }
 
 // exprWith is with attrs; body.
@@ -571,9 +580,11 @@ type exprWith struct {
 func (e *exprWith) getPos() Pos { return e.pos }
 
 func (e *exprWith) eval(st *State, env *Env) Value {
-	env2 := newEnv(env, 1)
+	env2 := st.acquireEnv(env, 1)
 	env2.Vals[0] = st.mkThunk(e.attrs, env)
-	return e.body.eval(st, env2)
+	v := e.body.eval(st, env2)
+	st.releaseEnv(env2)
+	return v
 }
 
 // evalBool evaluates e to a Boolean, adding ctx to any error.
@@ -679,6 +690,11 @@ type exprEq struct {
 func (e *exprEq) getPos() Pos { return e.pos }
 
 func (e *exprEq) eval(st *State, env *Env) Value {
+	if a, ok := immediateInt(e.e1, env, true); ok {
+		if b, ok := immediateInt(e.e2, env, true); ok {
+			return Bool((a == b) != e.neg)
+		}
+	}
 	if e.neg {
 		v1 := st.evalCtx(e.e1, env, "in the left operand of '!='")
 		v2 := st.evalCtx(e.e2, env, "in the right operand of '!='")

@@ -150,7 +150,7 @@ func (st *State) ImportPath(p string, pos Pos) Value {
 	if v, ok := st.importVals[resolved]; ok {
 		return st.force(v, NoPos)
 	}
-	t := &Thunk{expr: &exprNative{fn: func(st *State) Value {
+	t := &Thunk{env: noEnv, code: &exprNative{fn: func(st *State) Value {
 		fe, err := st.loadFile(resolved)
 		if err != nil {
 			st.raise(err)

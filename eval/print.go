@@ -112,10 +112,9 @@ func (p *printer) print(v Value, cell Value, depth int) {
 		if val, done := t.Evaluated(); done {
 			v = val
 		} else {
-			switch t.expr.(type) {
-			case blackholeExpr:
+			if t.isBlackhole() {
 				p.b.WriteString("«potential infinite recursion»")
-			default:
+			} else {
 				p.b.WriteString("«thunk»")
 			}
 			return
@@ -317,7 +316,7 @@ func (st *State) printAmbiguous(b *strings.Builder, v Value, cell Value, seen ma
 	if t, ok := v.(*Thunk); ok {
 		val, done := t.Evaluated()
 		if !done {
-			if _, bh := t.expr.(blackholeExpr); bh {
+			if t.isBlackhole() {
 				b.WriteString("«potential infinite recursion»")
 			} else {
 				b.WriteString("<CODE>")

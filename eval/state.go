@@ -90,8 +90,9 @@ type State struct {
 
 	// argStack holds the arguments of running builtins.
 	argStack []Value
-	// envPool holds reusable one-slot environments (see callLambda).
-	envPool []*Env
+	// envPools holds released environments by number of slots (see
+	// Env).
+	envPools [maxPooledSlots + 1][]*Env
 
 	callDepth    int
 	maxCallDepth int
@@ -395,9 +396,9 @@ func (st *State) buildBaseEnv(r *Registry) {
 		switch {
 		case e.lazy != nil:
 			f := e.lazy
-			v = &Thunk{expr: &exprNative{fn: f}}
+			v = NewLazy(f)
 		case e.nix != "":
-			t := &Thunk{expr: &exprNative{fn: func(st *State) Value { return Null{} }}}
+			t := NewLazy(func(st *State) Value { return Null{} })
 			nixEntries = append(nixEntries, e)
 			nixThunks = append(nixThunks, t)
 			v = t
@@ -416,7 +417,7 @@ func (st *State) buildBaseEnv(r *Registry) {
 	b.Add(st.syms.intern("builtins"), builtinsThunk, NoPos)
 	globals = append(globals, slotVal{"builtins", builtinsThunk})
 	st.builtins = b.Finish(NoPos)
-	builtinsThunk.val = st.builtins
+	builtinsThunk.code = st.builtins
 	sort.SliceStable(globals, func(i, j int) bool { return globals[i].name < globals[j].name })
 	st.globalSlot = make(map[string]int, len(globals))
 	env := &Env{Vals: make([]Value, 0, len(globals))}
@@ -433,7 +434,7 @@ func (st *State) buildBaseEnv(r *Registry) {
 	for i, e := range nixEntries {
 		file, src, _ := strings.Cut(e.nix, "\x00")
 		t := nixThunks[i]
-		t.expr = &exprNative{fn: func(st *State) Value {
+		t.code = &exprNative{fn: func(st *State) Value {
 			return st.evalInternal(file, src)
 		}}
 	}

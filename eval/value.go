@@ -165,13 +165,6 @@ type PrimOpApp struct {
 	Args []Value
 }
 
-// Env is an environment: the values of the variables of one scope, and
-// the enclosing environment.
-type Env struct {
-	Up   *Env
-	Vals []Value
-}
-
 // TypeName returns the name builtins.typeOf gives v's type (v must be
 // forced).
 func TypeName(v Value) string {
@@ -231,7 +224,7 @@ func ShowType(v Value) string {
 		if v, ok := x.Evaluated(); ok {
 			return ShowType(v)
 		}
-		if _, ok := x.expr.(blackholeExpr); ok {
+		if x.isBlackhole() {
 			return "a black hole"
 		}
 		return "a thunk"
