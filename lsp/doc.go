@@ -14,6 +14,20 @@
 // code actions, semantic tokens, folding and selection ranges, inlay
 // hints and document links.
 //
-// Entry point: Serve(ctx, stream, Options) runs one session until the
-// client sends exit or closes the stream.
+// Analyses are incremental (analysis.go): a version is derived from the
+// last analysed one by reparsing each change (parser.Reparse), resolving
+// names again around it (scope.Update), and carrying the checker's
+// findings (checker.Incremental) and the call diagnostics (calls.go)
+// over; the results equal a fresh analysis (tested on random edits).
+//
+// Evaluation (eval.go, evaljob.go, evalrun.go) runs in worker processes
+// (ServeEvalWorker, `gonix lsp --eval-worker`) that the server kills on
+// timeout, when they exceed their memory limit, or when a newer edit
+// makes them pointless: evaluation errors with their trace as
+// diagnostics, values of bindings in hover, attribute and module-system
+// option names in completion.
+//
+// Entry points: Serve(ctx, stream, Options) runs one session until the
+// client sends exit or closes the stream; ServeEvalWorker evaluates one
+// job for it.
 package lsp
