@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Benchmarks the language server as an editor uses it (issue 7):
 #  - a generated 30,000-line file, 500 incremental edits: p50/p99 latency of
-#    diagnostics (pulled) and of completion right after an edit, peak RSS;
+#    diagnostics (pulled) and of completion right after an edit, the server's
+#    CPU time per edit (so that a busy machine's wall-clock noise can be told
+#    apart) with the load average, and peak RSS;
 #  - indexing a workspace of real files (home-manager's ~3,500 .nix files,
 #    exported by bench/corpus.sh) for workspace symbols: time and peak RSS.
 # Targets: p99 < 20 ms, RSS < 150 MB.
