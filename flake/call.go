@@ -85,6 +85,11 @@ func (x *Session) CallFlake(lf *LockedFlake) (eval.Value, error) {
 		if n != lf.LockFile.Root {
 			relPath, isRel = n.Locked.Input.IsRelative()
 		}
+		if isRel {
+			// A relative input is always taken from its parent's source
+			// (which may have been fetched again after writing the lock).
+			hasOverride = false
+		}
 		parent := func() *nodeValue {
 			p, err := lf.LockFile.FindInput(n.Parent)
 			if err != nil || p == nil {

@@ -84,7 +84,7 @@ func gonixCheck(t *testing.T, dir string) (string, []string) {
 	t.Helper()
 	st := newStore(t)
 	s, warnings := newSettings(t, st)
-	x := flake.NewSession(s, newState())
+	x := flake.NewSession(s, newState(st))
 	ref, err := flake.ParseRef(dir, flake.ParseOptions{BaseDir: dir})
 	if err != nil {
 		t.Fatal(err)

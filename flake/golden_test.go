@@ -12,6 +12,7 @@ import (
 	"github.com/gonix/gonix/builtins"
 	"github.com/gonix/gonix/eval"
 	"github.com/gonix/gonix/flake"
+	"github.com/gonix/gonix/internal/evalstore"
 	"github.com/gonix/gonix/store"
 )
 
@@ -81,12 +82,19 @@ func makeFlake(t *testing.T) *fixture {
 	return f
 }
 
-func newState() *eval.State {
-	return builtins.New(eval.Options{Pure: true, Store: builtins.NewDryRunStore(""), Stderr: &bytes.Buffer{}})
+// newState returns a pure evaluator whose store hook reads (and, for
+// import from derivation, writes) the test store st.
+func newState(st *store.Store) *eval.State {
+	return newStateMode(st, true)
+}
+
+func newStateMode(st *store.Store, pure bool) *eval.State {
+	hook := evalstore.New(evalstore.Options{Mode: evalstore.ReadOnly, Root: st.Root, Open: func() (*store.Store, error) { return st, nil }})
+	return builtins.New(eval.Options{Pure: pure, Store: hook, Stderr: &bytes.Buffer{}})
 }
 
 func (f *fixture) session() *flake.Session {
-	return flake.NewSession(f.settings, newState())
+	return flake.NewSession(f.settings, newState(f.settings.Store))
 }
 
 func (f *fixture) ref(t *testing.T, s string) flake.Ref {
