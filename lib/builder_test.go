@@ -108,8 +108,12 @@ func probeBuilders() {
 			builds.tmpDirs = append(builds.tmpDirs, dir)
 			builds.builders = append(builds.builders, &nixBuilder{
 				name: "gonix",
+				root: dir, // outputs are under the store root GONIX_STORE
 				argv: func(file string, attrs []string) []string {
-					argv := []string{g, "build", file, "--no-out-link"}
+					// The store is under a temporary root, so builds run
+					// in gonix's sandbox: make the host tools visible, as
+					// for nix-build --store.
+					argv := []string{g, "build", file, "--no-out-link", "--option", "extra-sandbox-paths", sandboxPaths()}
 					for _, a := range attrs {
 						argv = append(argv, "-A", a)
 					}

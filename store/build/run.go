@@ -189,7 +189,9 @@ func (r *realiser) buildNode(ctx context.Context, n *node, finished func() int) 
 	}
 	var chroot *store.ScratchDir
 	var runErr error
-	if r.useSandbox {
+	if isBuiltin(n.drv.Builder) {
+		runErr = r.runBuiltin(bctx, n, pw)
+	} else if r.useSandbox {
 		chroot, runErr = r.runSandboxed(bctx, n, buildDir, inputClosure, env, args, pw)
 		if chroot != nil {
 			defer chroot.Remove()

@@ -251,6 +251,12 @@ func hashOf(p string, method storepath.Method, algo nixhash.Algo) (nixhash.Hash,
 	return nixhash.Hash{}, fmt.Errorf("cannot compute a %v NAR hash here", algo)
 }
 
+// Download writes the content of a URL (http, https, file or a local
+// path) to the file dst, executable when asked (builtin:fetchurl).
+func (f *Fetcher) Download(rawURL, dst string, executable bool) error {
+	return f.download(rawURL, dst, executable)
+}
+
 // download writes a URL's content to dst.
 func (f *Fetcher) download(rawURL, dst string, executable bool) error {
 	rc, err := f.open(rawURL)

@@ -76,11 +76,27 @@ func HostPaths(entries []string) ([]Mount, error) {
 	}
 	out := make([]Mount, 0, len(byTarget))
 	for _, m := range byTarget {
+		if belowSymlink(byTarget, m.Target) {
+			// Reached through the link, whose target is exposed too
+			// (/bin/sh when /bin -> usr/bin is itself a sandbox path).
+			continue
+		}
 		out = append(out, m)
 	}
 	// Parents before children so nested targets mount on top.
 	sort.Slice(out, func(i, j int) bool { return out[i].Target < out[j].Target })
 	return out, nil
+}
+
+// belowSymlink reports whether a strict ancestor of target is a symlink
+// mount.
+func belowSymlink(byTarget map[string]Mount, target string) bool {
+	for d := filepath.Dir(target); d != "/" && d != "."; d = filepath.Dir(d) {
+		if m, ok := byTarget[d]; ok && m.Symlink != "" {
+			return true
+		}
+	}
+	return false
 }
 
 // elfDeps returns the interpreter and needed libraries of an ELF file

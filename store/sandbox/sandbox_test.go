@@ -129,3 +129,41 @@ func TestHostPathsELF(t *testing.T) {
 		t.Error("relative sandbox path accepted")
 	}
 }
+
+// TestHostPathsBelowSymlink checks that paths reached through a symlink
+// sandbox path (/bin -> usr/bin on merged-/usr systems) are not mounted
+// beside the link, and that such a set of paths works in the sandbox.
+func TestHostPathsBelowSymlink(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "usr/bin"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "usr/bin/tool"), []byte("x"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("usr/bin", filepath.Join(dir, "bin")); err != nil {
+		t.Fatal(err)
+	}
+	ms, err := HostPaths([]string{filepath.Join(dir, "bin/tool"), filepath.Join(dir, "bin")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range ms {
+		if strings.HasPrefix(m.Target, filepath.Join(dir, "bin")+"/") {
+			t.Errorf("%s is mounted below the symlink %s/bin", m.Target, dir)
+		}
+	}
+	fi, err := os.Lstat("/bin")
+	if err != nil || fi.Mode()&os.ModeSymlink == 0 {
+		return
+	}
+	userns := probeOrSkip(t)
+	root, _ := newRoot(t)
+	mounts, err := HostPaths([]string{"/bin/sh", "/bin", "/usr", "/lib", "/lib64?"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out, err := runSh(t, &Spec{Root: root, UserNS: userns, Mounts: mounts}, "echo ok"); err != nil || !strings.Contains(out, "ok") {
+		t.Fatalf("sandbox with /bin and /bin/sh: %q, %v", out, err)
+	}
+}
