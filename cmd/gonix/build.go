@@ -203,6 +203,9 @@ func buildTargets(s *streams, st *store.Store, f *buildFlags, args []string) ([]
 	if f.expr || len(f.attrs) > 0 || len(f.autoArgs) > 0 || len(args) == 0 {
 		return evalBuildTargets(s, st, f, args)
 	}
+	if allFlakeInstallables(args) {
+		return flakeBuildTargets(s, st, args)
+	}
 	var out []buildTarget
 	for _, a := range args {
 		req := build.ParseRequest(a)
