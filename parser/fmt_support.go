@@ -11,21 +11,13 @@ func (t *Tree) SyntaxErrors() []Error {
 	if len(t.Errors) == 0 {
 		return nil
 	}
-	static := checkStatic(t)
 	var out []Error
 	for _, e := range t.Errors {
 		if strings.HasPrefix(e.Msg, "invalid integer") || strings.HasPrefix(e.Msg, "invalid float") ||
 			strings.HasPrefix(e.Msg, "experimental Nix feature") {
 			continue
 		}
-		isStatic := false
-		for _, s := range static {
-			if s == e {
-				isStatic = true
-				break
-			}
-		}
-		if isStatic && !strings.HasPrefix(e.Msg, "dynamic attributes not allowed in inherit") {
+		if e.Static && !strings.HasPrefix(e.Msg, "dynamic attributes not allowed in inherit") {
 			continue
 		}
 		out = append(out, e)
@@ -50,7 +42,7 @@ func checkInheritNames(t *Tree) []Error {
 		for _, a := range n.Attrs() {
 			if _, ok := StaticAttrName(a); !ok {
 				errs = append(errs, Error{Start: a.Start(), End: a.End(), Detect: n.End() - 1,
-					Msg: "dynamic attributes not allowed in inherit"})
+					Msg: "dynamic attributes not allowed in inherit", Static: true})
 			}
 		}
 	}

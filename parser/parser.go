@@ -93,7 +93,7 @@ func ParseString(src string, opts Options) *Tree {
 		for i, k := range t.kinds {
 			if k == TokPipeInto || k == TokPipeFrom {
 				st := int(t.starts[i])
-				p.errs = append(p.errs, Error{Start: st, End: st + 2, Detect: st,
+				p.errs = append(p.errs, Error{Start: st, End: st + 2, Detect: st, Static: true,
 					Msg: "experimental Nix feature 'pipe-operators' is disabled; add '--extra-experimental-features pipe-operators' to enable it"})
 				break
 			}

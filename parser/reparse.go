@@ -105,9 +105,18 @@ func Reparse(old *Tree, e Edit, opts Options) (*Tree, *Reuse) {
 	if e.Start < 0 || e.End > len(old.Src) || e.Start > e.End {
 		return ParseString(old.Src, opts), &Reuse{}
 	}
-	src := e.Apply(old.Src)
+	return ReparseText(old, e, e.Apply(old.Src), opts)
+}
+
+// ReparseText is Reparse for a caller that already holds the new text
+// (src must equal e applied to old.Src); the tree then shares it.
+func ReparseText(old *Tree, e Edit, src string, opts Options) (*Tree, *Reuse) {
 	full := func() (*Tree, *Reuse) { return ParseString(src, opts), &Reuse{} }
-	if len(old.Errors) > 0 || len(old.Warnings) > 0 || opts.Lints != (Lints{}) {
+	if e.Start < 0 || e.End > len(old.Src) || e.Start > e.End ||
+		len(src) != len(old.Src)+len(e.Text)-(e.End-e.Start) {
+		return full()
+	}
+	if len(old.Warnings) > 0 || opts.Lints != (Lints{}) {
 		return full()
 	}
 	name := opts.Name
@@ -134,7 +143,23 @@ func Reparse(old *Tree, e Edit, opts Options) (*Tree, *Reuse) {
 	if !target.Valid() || depth+8 > MaxDepth {
 		return full()
 	}
-	delta := len(e.Text) - (e.End - e.Start)
+	// Errors of the old tree survive when they come from the grammar and
+	// lie outside the target: the parser treats the target as one unit,
+	// so nothing outside depends on what is inside.
+	var keptErrs []Error
+	for _, er := range old.Errors {
+		// The outer parser may report an error at the target's first
+		// token (it was unexpected there); everything after it is the
+		// target's own.
+		inside := er.Start > target.Start() && er.Start < target.End() && er.End <= target.End()
+		if er.Static || (!inside && er.End > target.Start() && er.Start < target.End()) {
+			return full()
+		}
+		if !inside {
+			keptErrs = append(keptErrs, er)
+		}
+	}
+	delta := len(src) - len(old.Src)
 	fragStart := target.Start()
 	frag := src[fragStart : target.End()+delta]
 
@@ -167,23 +192,11 @@ func Reparse(old *Tree, e Edit, opts Options) (*Tree, *Reuse) {
 		return full()
 	}
 
-	// Splice tokens.
+	nt := &Tree{Name: name, Src: src}
 	tf, te := target.FirstTokenIndex(), target.EndTokenIndex()
 	k := len(s.kinds) - 1 // without the fragment's EOF
 	dt := k - (te - tf)
-	nt := &Tree{Name: name, Src: src}
-	nt.kinds = make([]Kind, 0, len(old.kinds)+dt)
-	nt.kinds = append(nt.kinds, old.kinds[:tf]...)
-	nt.kinds = append(nt.kinds, s.kinds[:k]...)
-	nt.kinds = append(nt.kinds, old.kinds[te:]...)
-	nt.starts = make([]uint32, 0, len(old.starts)+dt)
-	nt.starts = append(nt.starts, old.starts[:tf]...)
-	for _, st := range s.starts[:k] {
-		nt.starts = append(nt.starts, st+uint32(fragStart))
-	}
-	for _, st := range old.starts[te:] {
-		nt.starts = append(nt.starts, uint32(int(st)+delta))
-	}
+	spliceTokens(nt, old, s, tf, te, k, fragStart, delta)
 
 	// Splice nodes. The subtree of target occupies a contiguous range of
 	// indices ending at target (nodes are stored in post-order).
@@ -193,37 +206,25 @@ func Reparse(old *Tree, e Edit, opts Options) (*Tree, *Reuse) {
 	m := int32(len(p.nodes))
 	dn := m - size
 	newN := lo + m - 1
-	shiftNode := func(i int32) int32 {
-		switch {
-		case i < 0 || i < lo:
-			return i
-		case i == hi:
-			return newN
-		case i > hi:
-			return i + dn
-		}
-		return i // inside the old subtree: only referenced from within it
-	}
-	shiftTok := func(i uint32) uint32 {
-		if int(i) >= te {
-			return uint32(int(i) + dt)
-		}
-		return i
-	}
-	nodes := make([]node, 0, len(old.nodes)+int(dn))
-	for _, nd := range old.nodes[:lo] {
-		nd.parent = shiftNode(nd.parent)
-		nd.nextSibling = shiftNode(nd.nextSibling)
-		nd.firstChild = shiftNode(nd.firstChild)
-		nodes = append(nodes, nd)
-	}
+	nodes := make([]node, len(old.nodes)+int(dn))
 	oldTop := old.nodes[hi]
+	if dn == 0 && dt == 0 {
+		// Same shape: nothing outside the subtree moves.
+		copy(nodes, old.nodes)
+	} else {
+		copy(nodes[:lo], old.nodes[:lo])
+		copy(nodes[newN+1:], old.nodes[hi+1:])
+		shiftNodes(nodes[:lo], lo, hi, newN, dn, te, dt)
+		shiftNodes(nodes[newN+1:], lo, hi, newN, dn, te, dt)
+		oldTop.parent = shiftIndex(oldTop.parent, lo, hi, newN, dn)
+		oldTop.nextSibling = shiftIndex(oldTop.nextSibling, lo, hi, newN, dn)
+	}
 	for i, nd := range p.nodes {
 		nd.first += uint32(tf)
 		nd.end += uint32(tf)
 		if int32(i) == newTop {
-			nd.parent = shiftNode(oldTop.parent)
-			nd.nextSibling = shiftNode(oldTop.nextSibling)
+			nd.parent = oldTop.parent
+			nd.nextSibling = oldTop.nextSibling
 		} else {
 			nd.parent += lo
 			if nd.nextSibling >= 0 {
@@ -233,35 +234,139 @@ func Reparse(old *Tree, e Edit, opts Options) (*Tree, *Reuse) {
 		if nd.firstChild >= 0 {
 			nd.firstChild += lo
 		}
-		nodes = append(nodes, nd)
-	}
-	for _, nd := range old.nodes[hi+1:] {
-		nd.parent = shiftNode(nd.parent)
-		nd.nextSibling = shiftNode(nd.nextSibling)
-		nd.firstChild = shiftNode(nd.firstChild)
-		nd.first = shiftTok(nd.first)
-		nd.end = shiftTok(nd.end)
-		nodes = append(nodes, nd)
+		nodes[lo+int32(i)] = nd
 	}
 	nt.nodes = nodes
 	nt.root = int32(len(nodes) - 1)
 
 	// Static checks: everything inside the new subtree, and the enclosing
-	// constructs themselves (a set's keys may be strings that changed).
+	// sets whose keys or merged literals the edit may have changed.
 	c := &staticChecker{t: nt}
 	newNode := Node{nt, newN}
 	c.walk(newNode)
-	for a := newNode.Parent(); a.Valid(); a = a.Parent() {
+	for _, a := range affectedOwners(newNode) {
 		c.checkNode(a)
 	}
 	if len(c.errs) > 0 {
 		return full()
+	}
+	for _, er := range keptErrs {
+		if er.Start >= target.End() {
+			er.Start += delta
+			er.End += delta
+			er.Detect += delta
+		}
+		nt.Errors = append(nt.Errors, er)
 	}
 	return nt, &Reuse{
 		Incremental: true,
 		OldLo:       int(lo), OldHi: int(hi), NewLo: int(lo), NewHi: int(newN),
 		OldStart: target.Start(), OldEnd: target.End(), ByteDelta: delta,
 	}
+}
+
+// spliceTokens builds nt's token arrays from old's, with the fragment's
+// k tokens replacing old tokens [tf, te).
+func spliceTokens(nt, old *Tree, s *scanner, tf, te, k, fragStart, delta int) {
+	n := len(old.kinds) + k - (te - tf)
+	nt.kinds = make([]Kind, n)
+	copy(nt.kinds, old.kinds[:tf])
+	copy(nt.kinds[tf:], s.kinds[:k])
+	copy(nt.kinds[tf+k:], old.kinds[te:])
+	nt.starts = make([]uint32, n+1)
+	copy(nt.starts, old.starts[:tf])
+	base := uint32(fragStart)
+	for i, st := range s.starts[:k] {
+		nt.starts[tf+i] = st + base
+	}
+	tail := nt.starts[tf+k:]
+	copy(tail, old.starts[te:])
+	if delta != 0 {
+		d := uint32(delta) // wraps for negative deltas, as intended
+		for i := range tail {
+			tail[i] += d
+		}
+	}
+}
+
+// shiftIndex maps a node index of the old tree into the new one.
+func shiftIndex(i, lo, hi, newN, dn int32) int32 {
+	switch {
+	case i < lo:
+		return i
+	case i == hi:
+		return newN
+	case i > hi:
+		return i + dn
+	}
+	return i
+}
+
+// shiftNodes rewrites the node and token indices of nodes outside the
+// replaced subtree.
+func shiftNodes(ns []node, lo, hi, newN, dn int32, te, dt int) {
+	ute := uint32(te)
+	for i := range ns {
+		nd := &ns[i]
+		if nd.parent >= lo {
+			nd.parent = shiftIndex(nd.parent, lo, hi, newN, dn)
+		}
+		if nd.nextSibling >= lo {
+			nd.nextSibling = shiftIndex(nd.nextSibling, lo, hi, newN, dn)
+		}
+		if nd.firstChild >= lo {
+			nd.firstChild = shiftIndex(nd.firstChild, lo, hi, newN, dn)
+		}
+		if dt != 0 {
+			if nd.first >= ute {
+				nd.first = uint32(int(nd.first) + dt)
+			}
+			if nd.end >= ute {
+				nd.end = uint32(int(nd.end) + dt)
+			}
+		}
+	}
+}
+
+// affectedOwners returns the constructs above n whose static checks the
+// edit can change: the owner of an attribute name n is part of, and the
+// sets a set literal n is merged into (through bindings whose value it
+// is), transitively.
+func affectedOwners(n Node) []Node {
+	var out []Node
+	cur := n
+	for p := cur.Parent(); p.Valid(); p = cur.Parent() {
+		switch p.Kind() {
+		case NodeParen, NodeInterpol, NodeString:
+			cur = p
+			continue
+		case NodeAttrPath, NodeInherit:
+			// n is (inside) an attribute name: the owning set, and what
+			// it merges into.
+			owner := p
+			if owner.Kind() == NodeAttrPath {
+				owner = owner.Parent() // Binding, Select or HasAttr
+			}
+			if owner.Kind() == NodeBinding || owner.Kind() == NodeInherit {
+				if owner.Kind() == NodeInherit {
+					out = append(out, owner)
+				}
+				cur = owner.Parent()
+				out = append(out, cur)
+				continue
+			}
+			return out
+		case NodeBinding:
+			if cur.Kind() == NodeAttrSet && Unparen(p.Value()).ID() == cur.ID() {
+				cur = p.Parent()
+				out = append(out, cur)
+				continue
+			}
+			return out
+		}
+		return out
+	}
+	return out
 }
 
 func subtreeSize(n Node) int {

@@ -31,7 +31,7 @@ func (c *staticChecker) pos(off int) string {
 }
 
 func (c *staticChecker) add(start, end, detect int, msg string) {
-	c.errs = append(c.errs, Error{Start: start, End: end, Detect: detect, Msg: msg})
+	c.errs = append(c.errs, Error{Start: start, End: end, Detect: detect, Msg: msg, Static: true})
 }
 
 func (c *staticChecker) walk(n Node) {

@@ -46,6 +46,10 @@ type Error struct {
 	// errors are ordered by it.
 	Detect int
 	Msg    string
+	// Static marks errors found by the checks after the grammar (duplicate
+	// attributes and formals, dynamic attributes in let or inherit, a
+	// disabled experimental feature) rather than by the grammar itself.
+	Static bool
 }
 
 func (e Error) Error() string { return e.Msg }
