@@ -92,11 +92,18 @@ func (pa *Analysis) derive(d *Document, edits []parser.Edit) *Analysis {
 	pa.mu.Lock()
 	chk, key, calls := pa.chk, pa.chkKey, pa.calls
 	pa.mu.Unlock()
-	for _, e := range edits {
+	for i, e := range edits {
 		if e.Start < 0 || e.End > len(tree.Src) || e.Start > e.End {
 			return nil
 		}
-		nt, ru := parser.Reparse(tree, e, pa.popts)
+		var nt *parser.Tree
+		var ru *parser.Reuse
+		if i == len(edits)-1 && len(d.Text) == len(tree.Src)+len(e.Text)-(e.End-e.Start) {
+			// The last edit yields the document's text: share it.
+			nt, ru = parser.ReparseText(tree, e, d.Text, pa.popts)
+		} else {
+			nt, ru = parser.Reparse(tree, e, pa.popts)
+		}
 		nres, ch := scope.Update(res, nt, ru, scope.Options{})
 		carry := !ch.Full && ch.Root.ID()-ch.OldLo < carryLimit(nt)
 		if chk != nil {
