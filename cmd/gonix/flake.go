@@ -189,7 +189,21 @@ func newFlakeEnv(s *streams, fa *flakeArgs, mode evalstore.Mode) (*flakeEnv, err
 	if err != nil {
 		return nil, err
 	}
+	e, err := newFlakeEnvWithStore(s, fa, st, mode)
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	return e, nil
+}
+
+// newFlakeEnvWithStore is newFlakeEnv on an open store (closed by the
+// caller; close() closes it too).
+func newFlakeEnvWithStore(s *streams, fa *flakeArgs, st *store.Store, mode evalstore.Mode) (*flakeEnv, error) {
 	e := &flakeEnv{s: s, fa: fa, store: st, cwd: eval.Cwd(), color: isTTY(s.err)}
+	if fa.options == nil {
+		fa.options = map[string]string{}
+	}
 	e.settings = flake.NewSettings(st, getenv)
 	e.settings.Warn = e.warn
 	e.settings.Notice = func(m string) { fmt.Fprintln(s.err, m) }
@@ -234,12 +248,10 @@ func newFlakeEnv(s *streams, fa *flakeArgs, mode evalstore.Mode) (*flakeEnv, err
 	for _, of := range fa.overrideFlakes {
 		from, err := flake.ParseRef(of[0], flake.ParseOptions{BaseDir: e.cwd, AllowMissing: true})
 		if err != nil {
-			st.Close()
 			return nil, usageError("--override-flake: %v", err)
 		}
 		to, err := flake.ParseRef(of[1], flake.ParseOptions{BaseDir: e.cwd, AllowMissing: true})
 		if err != nil {
-			st.Close()
 			return nil, usageError("--override-flake: %v", err)
 		}
 		extra := flake.Attrs{}
@@ -249,12 +261,21 @@ func newFlakeEnv(s *streams, fa *flakeArgs, mode evalstore.Mode) (*flakeEnv, err
 		e.settings.FlagRegistry = append(e.settings.FlagRegistry, &flake.RegistryEntry{From: from.Input, To: to.Input, Extra: extra})
 	}
 	e.hook = evalstore.New(evalstore.Options{Mode: mode, Root: st.Root, Open: func() (*store.Store, error) { return st, nil }})
+	var hook eval.Store = e.hook
+	var pure *pureStore
+	if !fa.impure {
+		pure = newPureStore(e.hook, string(st.Dir()), st.RealStoreDir())
+		hook = pure
+	}
 	e.state = builtins.New(eval.Options{
 		Pure:      !fa.impure,
 		ShowTrace: fa.showTrace,
 		Stderr:    s.err,
-		Store:     e.hook,
+		Store:     hook,
 	})
+	if pure != nil {
+		pure.st = e.state
+	}
 	builtins.SetLookupFallback(e.state, gonixLookup)
 	if fa.system != "" {
 		// The local system for flake outputs; the evaluator's
