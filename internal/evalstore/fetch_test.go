@@ -123,8 +123,8 @@ func TestFetchurl(t *testing.T) {
 	// Errors: bad argument, missing url, HTTP failure.
 	for expr, msg := range map[string]string{
 		`builtins.fetchurl { url = "` + u + `"; foo = 1; }`: "unsupported argument 'foo' to 'fetchurl'",
-		`builtins.fetchurl { }`:                            "'url' argument required",
-		`builtins.fetchurl "` + fx.srv.URL + `/missing"`:   "404",
+		`builtins.fetchurl { }`:                             "'url' argument required",
+		`builtins.fetchurl "` + fx.srv.URL + `/missing"`:    "404",
 	} {
 		if _, err := e.eval("/", expr); err == nil || !strings.Contains(e.st.FormatError(err), msg) {
 			t.Errorf("%s: want %q, got %v", expr, msg, err)
@@ -227,10 +227,10 @@ func TestFetchGitAndTree(t *testing.T) {
 	}
 	// Argument errors, in Nix's words.
 	for expr, msg := range map[string]string{
-		`builtins.fetchGit { type = "git"; url = "x"; }`:                "unexpected argument 'type'",
-		`builtins.fetchTree { url = "x"; }`:                             "argument 'type' is missing in call to 'fetchTree'",
+		`builtins.fetchGit { type = "git"; url = "x"; }`:                 "unexpected argument 'type'",
+		`builtins.fetchTree { url = "x"; }`:                              "argument 'type' is missing in call to 'fetchTree'",
 		`builtins.fetchTree { type = "path"; path = "/x"; name = "n"; }`: "argument 'name' isn’t supported in call to 'fetchTree'",
-		`builtins.fetchTree { type = "path"; path = [ ]; }`:             "argument 'path' to 'fetchTree' is a list while a string, Boolean or integer is expected",
+		`builtins.fetchTree { type = "path"; path = [ ]; }`:              "argument 'path' to 'fetchTree' is a list while a string, Boolean or integer is expected",
 		`builtins.fetchTree { type = "git"; url = "x"; revCount = -1; }`: "negative value given for 'fetchTree' argument 'revCount': -1",
 	} {
 		if _, err := e.eval("/", expr); err == nil || !strings.Contains(e.st.FormatError(err), msg) {
