@@ -1,7 +1,9 @@
 package builtins
 
 import (
-	"sort"
+	"cmp"
+	"slices"
+	"strings"
 
 	"github.com/gonix/gonix/eval"
 )
@@ -11,14 +13,10 @@ func init() { addFamily("attrs", 0, registerAttrs) }
 func registerAttrs(r *eval.Registry) {
 	prim(r, "attrNames", 1, func(st *eval.State, pos eval.Pos, args []eval.Value) eval.Value {
 		as := st.ForceAttrs(args[0], eval.NoPos, "while evaluating the argument passed to builtins.attrNames")
-		names := make([]string, as.Len())
-		for i, a := range as.All() {
-			names[i] = st.SymName(a.Name)
-		}
-		sort.Strings(names)
-		out := make([]eval.Value, len(names))
-		for i, n := range names {
-			out[i] = st.SymString(st.Sym(n))
+		all := as.All()
+		out := make([]eval.Value, len(all))
+		for i, j := range sortedByName(st, all) {
+			out[i] = st.SymString(all[j].Name)
 		}
 		return eval.NewList(out)
 	})
@@ -150,8 +148,8 @@ func sortedByName(st *eval.State, attrs []eval.Attr) []int {
 	for i := range idx {
 		idx[i] = i
 	}
-	sort.Slice(idx, func(i, j int) bool {
-		return st.SymName(attrs[idx[i]].Name) < st.SymName(attrs[idx[j]].Name)
+	slices.SortFunc(idx, func(i, j int) int {
+		return strings.Compare(st.SymName(attrs[i].Name), st.SymName(attrs[j].Name))
 	})
 	return idx
 }
@@ -170,7 +168,10 @@ func primListToAttrs(st *eval.State, pos eval.Pos, args []eval.Value) eval.Value
 		name := st.ForceStringNoCtx(n.Value, n.Pos, "while evaluating the `name` attribute of an element of the list passed to builtins.listToAttrs")
 		entries[i] = entry{st.Sym(name), as}
 	}
-	sort.SliceStable(entries, func(i, j int) bool { return entries[i].name < entries[j].name })
+	byName := func(a, b entry) int { return cmp.Compare(a.name, b.name) }
+	if !slices.IsSortedFunc(entries, byName) {
+		slices.SortStableFunc(entries, byName)
+	}
 	attrs := make([]eval.Attr, 0, len(entries))
 	for i, e := range entries {
 		if i > 0 && entries[i-1].name == e.name {

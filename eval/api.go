@@ -90,29 +90,53 @@ func (st *State) Call(fn Value, args ...Value) (r Value, err error) {
 
 // ForceValueDeep forces v recursively (panicking helper for builtins).
 func (st *State) ForceValueDeep(v Value) {
-	seen := map[Value]bool{}
-	st.forceDeep(v, seen)
+	var seen deepSeen
+	st.forceDeep(v, &seen)
 }
 
-func (st *State) forceDeep(v Value, seen map[Value]bool) {
+// deepSeen records the sets and lists ForceValueDeep has entered, so
+// that shared and cyclic structures are traversed once.
+type deepSeen struct {
+	attrs map[*Attrs]struct{}
+	lists map[*List]struct{}
+}
+
+// isLeaf reports whether v is evaluated and has nothing to force inside.
+func isLeaf(v Value) bool {
+	if t, ok := v.(*Thunk); ok {
+		if t.env != nil {
+			return false
+		}
+		v = t.code
+	}
+	switch v.(type) {
+	case *Attrs, *List:
+		return false
+	}
+	return true
+}
+
+func (st *State) forceDeep(v Value, seen *deepSeen) {
 	pos := st.determinePos(v, NoPos)
 	st.enterCall(pos)
-	if t, ok := v.(*Thunk); ok {
-		if seen[t] {
-			st.callDepth--
-			return
-		}
-		seen[t] = true
-	}
 	fv := st.force(v, pos)
 	switch x := fv.(type) {
 	case *Attrs:
-		if seen[x] {
+		if len(x.attrs) == 0 {
 			break
 		}
-		seen[x] = true
+		if _, ok := seen.attrs[x]; ok {
+			break
+		}
+		if seen.attrs == nil {
+			seen.attrs = map[*Attrs]struct{}{}
+		}
+		seen.attrs[x] = struct{}{}
 		for i := range x.attrs {
 			a := &x.attrs[i]
+			if isLeaf(a.Value) {
+				continue
+			}
 			func() {
 				ok := false
 				defer func() {
@@ -125,11 +149,20 @@ func (st *State) forceDeep(v Value, seen map[Value]bool) {
 			}()
 		}
 	case *List:
-		if seen[x] {
+		if len(x.Elems) == 0 {
 			break
 		}
-		seen[x] = true
+		if _, ok := seen.lists[x]; ok {
+			break
+		}
+		if seen.lists == nil {
+			seen.lists = map[*List]struct{}{}
+		}
+		seen.lists[x] = struct{}{}
 		for i, e := range x.Elems {
+			if isLeaf(e) {
+				continue
+			}
 			func() {
 				ok := false
 				defer func() {

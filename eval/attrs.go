@@ -1,6 +1,8 @@
 package eval
 
 import (
+	"hash/maphash"
+	"slices"
 	"sort"
 )
 
@@ -9,29 +11,79 @@ import (
 // lexicographic order.
 type Symbol uint32
 
-// symbolTable interns names.
+// symbolTable interns names: an open-addressing hash table (linear
+// probing, at most half full) of symbol numbers, each slot holding the
+// upper half of the name's hash beside the number so that probing and
+// growing never rehash or compare names needlessly.
 type symbolTable struct {
-	ids   map[string]Symbol
 	names []string
 	strs  []*String
+	slots []uint64 // 0: empty; else hash>>32<<32 | (symbol+1)
+	seed  maphash.Seed
 }
 
 func newSymbolTable() *symbolTable {
-	return &symbolTable{ids: make(map[string]Symbol, 1024), names: make([]string, 0, 1024)}
+	return &symbolTable{
+		names: make([]string, 0, 1024),
+		slots: make([]uint64, 4096),
+		seed:  maphash.MakeSeed(),
+	}
+}
+
+// find returns the slot index where s is or would go, and its symbol
+// when it is present.
+func (t *symbolTable) find(s string) (int, uint64, Symbol, bool) {
+	tag := maphash.String(t.seed, s) >> 32
+	mask := uint64(len(t.slots) - 1)
+	for i := tag & mask; ; i = (i + 1) & mask {
+		e := t.slots[i]
+		if e == 0 {
+			return int(i), tag, 0, false
+		}
+		if e>>32 == tag {
+			if id := Symbol(uint32(e) - 1); t.names[id] == s {
+				return int(i), tag, id, true
+			}
+		}
+	}
 }
 
 func (t *symbolTable) intern(s string) Symbol {
-	if id, ok := t.ids[s]; ok {
+	i, tag, id, ok := t.find(s)
+	if ok {
 		return id
 	}
-	id := Symbol(len(t.names))
+	id = Symbol(len(t.names))
+	if len(t.names) == cap(t.names) {
+		t.names = slices.Grow(t.names, len(t.names))
+	}
 	t.names = append(t.names, s)
-	t.ids[s] = id
+	t.slots[i] = tag<<32 | uint64(id+1)
+	if 2*len(t.names) > len(t.slots) {
+		t.grow()
+	}
 	return id
 }
 
+// grow doubles the table.
+func (t *symbolTable) grow() {
+	slots := make([]uint64, 2*len(t.slots))
+	mask := uint64(len(slots) - 1)
+	for _, e := range t.slots {
+		if e == 0 {
+			continue
+		}
+		i := (e >> 32) & mask
+		for slots[i] != 0 {
+			i = (i + 1) & mask
+		}
+		slots[i] = e
+	}
+	t.slots = slots
+}
+
 func (t *symbolTable) lookup(s string) (Symbol, bool) {
-	id, ok := t.ids[s]
+	_, _, id, ok := t.find(s)
 	return id, ok
 }
 
@@ -187,8 +239,8 @@ func NewAttrsSorted(attrs []Attr, pos Pos) *Attrs { return &Attrs{attrs: attrs, 
 // SymString returns the name of a symbol as a string value (shared).
 func (st *State) SymString(s Symbol) *String {
 	t := st.syms
-	for int(s) >= len(t.strs) {
-		t.strs = append(t.strs, nil)
+	if int(s) >= len(t.strs) {
+		t.strs = slices.Grow(t.strs, len(t.names)-len(t.strs))[:len(t.names)]
 	}
 	if v := t.strs[s]; v != nil {
 		return v

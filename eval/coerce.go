@@ -260,7 +260,9 @@ func (e *exprConcatStrings) eval(st *State, env *Env) Value {
 	firstKind := KindString
 	var n int64
 	var nf float64
-	var sb strings.Builder
+	// The string parts, joined with one allocation at the end.
+	var buf [8]string
+	strs := buf[:0]
 	for _, p := range e.parts {
 		v := st.evalCtx(p.e, env, "in an operand of '+'")
 		if first {
@@ -293,9 +295,9 @@ func (e *exprConcatStrings) eval(st *State, env *Env) Value {
 		default:
 			if s, ok := v.(*String); ok && !first {
 				cb.add(s)
-				sb.WriteString(s.S)
+				strs = append(strs, s.S)
 			} else {
-				sb.WriteString(st.coerceToString(p.pos, v, &cb, "while evaluating a path segment", false, firstKind == KindString, !first))
+				strs = append(strs, st.coerceToString(p.pos, v, &cb, "while evaluating a path segment", false, firstKind == KindString, !first))
 			}
 		}
 		first = false
@@ -309,9 +311,30 @@ func (e *exprConcatStrings) eval(st *State, env *Env) Value {
 		if len(cb.ctx) > 0 {
 			st.raise(st.Errorf(ErrEval, "a string that refers to a store path cannot be appended to a path").At(e.pos))
 		}
-		return Path(canonPath(sb.String()))
+		return Path(canonPath(joinStrings(strs)))
 	}
-	return NewStringCtx(sb.String(), cb.ctx)
+	return NewStringCtx(joinStrings(strs), cb.ctx)
+}
+
+// joinStrings concatenates strs with one allocation (none for a single
+// string).
+func joinStrings(strs []string) string {
+	switch len(strs) {
+	case 0:
+		return ""
+	case 1:
+		return strs[0]
+	}
+	n := 0
+	for _, s := range strs {
+		n += len(s)
+	}
+	var b strings.Builder
+	b.Grow(n)
+	for _, s := range strs {
+		b.WriteString(s)
+	}
+	return b.String()
 }
 
 // addInt adds with overflow detection.

@@ -1,5 +1,7 @@
 package eval
 
+import "unsafe"
+
 // Thunk is a delayed computation, updated in place with its value once
 // forced. While it is being forced it is a black hole: forcing it again
 // is infinite recursion. If forcing fails, the error is remembered and
@@ -8,8 +10,8 @@ package eval
 // A thunk is two words and an interface: code holds the value once the
 // thunk is evaluated (env is then nil); before that it holds the pending
 // computation, which is evaluated in env (noEnv when it needs none).
-// Pending computations are compiled expressions, application cells
-// (appCell, mapCell, genCell, ...), a black hole or a remembered failure.
+// Pending computations are compiled expressions, applications (appCell,
+// listApp, ...), a black hole or a remembered failure.
 type Thunk struct {
 	code Value
 	env  *Env
@@ -71,40 +73,57 @@ type App struct{ fn Value }
 func NewApp(fn Value) *App { return &App{fn: fn} }
 
 // Thunk returns a thunk applying the App's function to arg.
-func (a *App) Thunk(arg Value) *Thunk {
-	c := &mapCell{app: a, arg: arg}
-	c.code, c.env = c, noEnv
-	return &c.Thunk
-}
+func (a *App) Thunk(arg Value) *Thunk { return NewThunk(a.fn, arg) }
 
 // Map returns thunks applying the App's function to each of args, as
-// the elements of a new list (builtins.map). The thunks are allocated
-// together.
+// the elements of a new list (builtins.map). args must not be modified
+// afterwards. The thunks are allocated together and share one record of
+// the function and the arguments (see listApp).
 func (a *App) Map(args []Value) []Value {
-	cells := make([]mapCell, len(args))
-	out := make([]Value, len(args))
-	for i := range cells {
-		c := &cells[i]
-		c.app, c.arg = a, args[i]
-		c.code, c.env = c, noEnv
-		out[i] = &c.Thunk
-	}
-	return out
+	return newListApp(a.fn, args, len(args))
 }
 
 // Gen returns n thunks, the i-th applying the App's function to the
-// integer i, as the elements of a new list (builtins.genList). The
-// thunks are allocated together.
+// integer i, as the elements of a new list (builtins.genList).
 func (a *App) Gen(n int) []Value {
-	cells := make([]genCell, n)
+	return newListApp(a.fn, nil, n)
+}
+
+// listApp is the pending computation shared by the elements of a list
+// made by map or genList: element i applies fn to args[i], or to the
+// integer i when args is nil. The elements are consecutive thunks of
+// cells, so a thunk's index is its offset in cells: a list costs one
+// two-word thunk per element.
+type listApp struct {
+	fn    Value
+	args  []Value
+	cells []Thunk
+}
+
+// Kind implements Value (for the code slot of pending thunks).
+func (*listApp) Kind() Kind { return KindThunk }
+
+func newListApp(fn Value, args []Value, n int) []Value {
+	a := &listApp{fn: fn, args: args, cells: make([]Thunk, n)}
 	out := make([]Value, n)
-	for i := range cells {
-		c := &cells[i]
-		c.app, c.i = a, i
-		c.code, c.env = c, noEnv
-		out[i] = &c.Thunk
+	for i := range a.cells {
+		t := &a.cells[i]
+		t.code, t.env = a, noEnv
+		out[i] = t
 	}
 	return out
+}
+
+// arg returns the argument of the element t.
+func (a *listApp) arg(t *Thunk) Value {
+	i := int((uintptr(unsafe.Pointer(t)) - uintptr(unsafe.Pointer(unsafe.SliceData(a.cells)))) / unsafe.Sizeof(Thunk{}))
+	if &a.cells[i] != t {
+		panic("eval: thunk is not an element of its list application")
+	}
+	if a.args == nil {
+		return Int(i)
+	}
+	return a.args[i]
 }
 
 // Application cells: a thunk and its pending application in one
@@ -129,18 +148,6 @@ type (
 		fn   Value
 		args []Value
 	}
-	// mapCell applies a shared function to one argument.
-	mapCell struct {
-		Thunk
-		app *App
-		arg Value
-	}
-	// genCell applies a shared function to an integer.
-	genCell struct {
-		Thunk
-		app *App
-		i   int
-	}
 )
 
 // Kind implements Value (for the code slot of pending thunks).
@@ -152,11 +159,6 @@ func (*app2Cell) Kind() Kind { return KindThunk }
 // Kind implements Value.
 func (*appNCell) Kind() Kind { return KindThunk }
 
-// Kind implements Value.
-func (*mapCell) Kind() Kind { return KindThunk }
-
-// Kind implements Value.
-func (*genCell) Kind() Kind { return KindThunk }
 
 // pendingFunction returns the function a pending application will
 // call, or nil when code is not an application.
@@ -168,10 +170,8 @@ func pendingFunction(code Value) Value {
 		return c.fn
 	case *appNCell:
 		return c.fn
-	case *mapCell:
-		return c.app.fn
-	case *genCell:
-		return c.app.fn
+	case *listApp:
+		return c.fn
 	}
 	return nil
 }
@@ -238,14 +238,9 @@ func (st *State) forceThunk(t *Thunk, pos Pos) Value {
 	}()
 	var v Value
 	switch c := code.(type) {
-	case *genCell:
-		args := [1]Value{Int(c.i)}
-		v = st.callFunction(c.app.fn, args[:], pos)
-		c.app = nil
-	case *mapCell:
-		args := [1]Value{c.arg}
-		v = st.callFunction(c.app.fn, args[:], pos)
-		c.app, c.arg = nil, nil
+	case *listApp:
+		args := [1]Value{c.arg(t)}
+		v = st.callFunction(c.fn, args[:], pos)
 	case *appCell:
 		args := [1]Value{c.arg}
 		v = st.callFunction(c.fn, args[:], pos)
