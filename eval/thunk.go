@@ -159,7 +159,6 @@ func (*app2Cell) Kind() Kind { return KindThunk }
 // Kind implements Value.
 func (*appNCell) Kind() Kind { return KindThunk }
 
-
 // pendingFunction returns the function a pending application will
 // call, or nil when code is not an application.
 func pendingFunction(code Value) Value {
