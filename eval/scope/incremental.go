@@ -328,6 +328,16 @@ func (nv *navigator) collect(a *parser.Attrs, cur *Scope, items *[]navItem) bool
 			return false
 		}
 	}
+	for _, at := range a.Dropped {
+		switch at.Kind {
+		case parser.AttrPlain:
+			if !value(at.Value, at.Nested) {
+				return false
+			}
+		case parser.AttrInherited:
+			add(at.Value, outer, false)
+		}
+	}
 	if a.Node.Kind() == parser.NodeLetIn {
 		add(a.Node.Body(), cur, true)
 	}
@@ -449,6 +459,13 @@ func (u *updater) copyAttrs(a *parser.Attrs, nested bool) *parser.Attrs {
 		c.Dynamic = make([]*parser.DynamicAttr, len(a.Dynamic))
 		for i, d := range a.Dynamic {
 			c.Dynamic[i] = &parser.DynamicAttr{Name: u.node(d.Name), Value: u.node(d.Value), Nested: u.copyAttrs(d.Nested, true), Pos: u.offset(d.Pos)}
+		}
+	}
+	if len(a.Dropped) > 0 {
+		c.Dropped = make([]*parser.Attr, len(a.Dropped))
+		for i, at := range a.Dropped {
+			c.Dropped[i] = &parser.Attr{Name: at.Name, Pos: u.offset(at.Pos), Kind: at.Kind, Value: u.node(at.Value),
+				Nested: u.copyAttrs(at.Nested, true), FromIndex: at.FromIndex}
 		}
 	}
 	if len(a.InheritFrom) > 0 {

@@ -256,6 +256,15 @@ func (r *resolver) attrs(a *parser.Attrs) {
 		r.expr(d.Name)
 		r.value(d.Value, d.Nested)
 	}
+	// Definitions rejected as duplicates still use names.
+	for _, at := range a.Dropped {
+		switch at.Kind {
+		case parser.AttrPlain:
+			r.value(at.Value, at.Nested)
+		case parser.AttrInherited:
+			r.refFrom(outer, at.Value, at.Name)
+		}
+	}
 	if a.Node.Kind() == parser.NodeLetIn {
 		r.expr(a.Node.Body())
 	}

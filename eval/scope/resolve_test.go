@@ -98,3 +98,16 @@ func TestScopeAtAndVisible(t *testing.T) {
 		t.Errorf("withs = %d, want 1", len(withs))
 	}
 }
+
+func TestDuplicateBindingValuesResolve(t *testing.T) {
+	src := "let y = 1; in { a = y; a = z; inherit y; inherit y; }"
+	tr := parser.ParseString(src, parser.Options{})
+	res := Resolve(tr, Options{})
+	var names []string
+	for _, n := range res.Undefined {
+		names = append(names, n.Name())
+	}
+	if strings.Join(names, ",") != "z" {
+		t.Errorf("undefined = %v, want [z] (the duplicate's value is still resolved)", names)
+	}
+}
