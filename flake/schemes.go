@@ -144,6 +144,9 @@ func (gitScheme) fromAttrs(a Attrs) (*Input, error) {
 	if err != nil {
 		return nil, err
 	}
+	if _, err := ParseURL(fixed.String(), false); err != nil {
+		return nil, badURL("'%s' is not a valid Git URL", raw)
+	}
 	a["url"] = Str(fixed.String())
 	for _, k := range []string{"shallow", "submodules", "allRefs", "lfs", "exportIgnore", "verifyCommit"} {
 		if _, _, err := a.GetBool(k); err != nil {
