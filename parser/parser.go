@@ -53,6 +53,12 @@ func Parse(src []byte, opts Options) *Tree {
 
 // ParseString is Parse for a string, without copying it.
 func ParseString(src string, opts Options) *Tree {
+	return parseString(src, opts, nil)
+}
+
+// parseString parses src; the arrays of old, when it is not nil, are
+// reused (see ParseSyntaxReusing).
+func parseString(src string, opts Options, old *Tree) *Tree {
 	name := opts.Name
 	if name == "" {
 		name = "«stdin»"
@@ -62,8 +68,8 @@ func ParseString(src string, opts Options) *Tree {
 	// bytes; sizing for a little more avoids regrowing the arrays.
 	s := &scanner{
 		src:    src,
-		kinds:  make([]Kind, 0, len(src)/4+16),
-		starts: make([]uint32, 0, len(src)/4+16),
+		kinds:  reuseBuf(old.kindsBuf(), len(src)/4+16),
+		starts: reuseBuf(old.startsBuf(), len(src)/4+16),
 	}
 	s.scan()
 	t.kinds = s.kinds
@@ -78,7 +84,7 @@ func ParseString(src string, opts Options) *Tree {
 		t:      t,
 		frames: make([]frame, 0, 64),
 		// Real code has somewhat fewer nodes than significant tokens.
-		nodes: make([]node, 0, significant+significant/8+16),
+		nodes: reuseBuf(old.nodesBuf(), significant+significant/8+16),
 	}
 	p.errs = s.errs
 	p.parseFile()

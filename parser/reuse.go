@@ -1,0 +1,42 @@
+package parser
+
+// Reusing memory across parses, for tools that parse many files one after
+// another (the formatter).
+
+// ParseSyntaxReusing is ParseSyntax for a caller that parses many files
+// one after another: the new tree may take over the arrays of old, an
+// earlier tree that the caller no longer uses (nil is fine). Neither old
+// nor anything obtained from it may be used afterwards.
+func ParseSyntaxReusing(src, name string, old *Tree) *Tree {
+	return parseString(src, Options{Name: name, SyntaxOnly: true}, old)
+}
+
+func (t *Tree) kindsBuf() []Kind {
+	if t == nil {
+		return nil
+	}
+	return t.kinds
+}
+
+func (t *Tree) startsBuf() []uint32 {
+	if t == nil {
+		return nil
+	}
+	return t.starts
+}
+
+func (t *Tree) nodesBuf() []node {
+	if t == nil {
+		return nil
+	}
+	return t.nodes
+}
+
+// reuseBuf returns an empty slice with room for n elements, using old's
+// memory when it has that room.
+func reuseBuf[T any](old []T, n int) []T {
+	if cap(old) >= n {
+		return old[:0]
+	}
+	return make([]T, 0, n)
+}
