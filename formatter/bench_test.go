@@ -12,7 +12,9 @@ import (
 )
 
 // corpusSources loads the real-world corpus (bench/corpus.sh), or skips.
-func corpusSources(b *testing.B) ([][]byte, int64) {
+func corpusSources(b *testing.B) ([][]byte, int64) { return corpusSourcesT(b) }
+
+func corpusSourcesT(b testing.TB) ([][]byte, int64) {
 	var dirs []string
 	for _, d := range []string{os.Getenv("GONIX_CORPUS"), "../bench/corpus"} {
 		if st, err := os.Stat(d); d != "" && err == nil && st.IsDir() {

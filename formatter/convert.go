@@ -26,21 +26,47 @@ type converter struct {
 	interpDepth    int // nesting of interpolations being converted
 	scratch        []ptrivium
 	sigs           []parser.Element // backing store for sig results
-	ws             *workspace       // pooled memory, or nil
+	a              *modelAlloc
+
+	// Stacks on which slices of the model are built before they are
+	// copied to the slabs; each use works above the length it found.
+	itemSt  []item
+	selSt   []selector
+	simSt   []simpleSel
+	partSt  []strPart
+	lineSt  [][]strPart
+	trivSt  []trivium
+	pattrSt []*paramAttr
+	spine   []spinePart
 }
 
-func newConverter(t *parser.Tree, strict bool, ws *workspace) *converter {
-	c := &converter{t: t, src: t.Src, strict: strict, pendingDisable: -1, ws: ws}
-	if ws != nil {
-		c.lineStarts = append(ws.lines[:0], 0)
-		c.sigs = ws.sigs[:0]
-	} else {
-		c.lineStarts = make([]int, 1, len(t.Src)/30+1)
+// size returns the number of model values the converter's memory holds.
+func (c *converter) size() int {
+	if c.a == nil {
+		return 0
 	}
-	for i := 0; i < len(t.Src); i++ {
-		if t.Src[i] == '\n' {
-			c.lineStarts = append(c.lineStarts, i+1)
+	return c.a.size()
+}
+
+// newConverter returns a converter for t that takes its memory from c's
+// previous use (c may be a zero converter).
+func newConverter(t *parser.Tree, strict bool, c *converter) *converter {
+	if c.a == nil {
+		c.a = new(modelAlloc)
+	}
+	*c = converter{t: t, src: t.Src, strict: strict, pendingDisable: -1, a: c.a,
+		lineStarts: append(c.lineStarts[:0], 0), sigs: c.sigs[:0], scratch: c.scratch[:0],
+		itemSt: c.itemSt[:0], selSt: c.selSt[:0], simSt: c.simSt[:0], partSt: c.partSt[:0],
+		lineSt: c.lineSt[:0], trivSt: c.trivSt[:0], pattrSt: c.pattrSt[:0], spine: c.spine[:0]}
+	c.a.reset()
+	src := t.Src
+	for i := 0; ; {
+		j := strings.IndexByte(src[i:], '\n')
+		if j < 0 {
+			break
 		}
+		i += j + 1
+		c.lineStarts = append(c.lineStarts, i)
 	}
 	return c
 }
@@ -100,7 +126,7 @@ func (c *converter) push(t trivia) {
 		c.pending = t
 		return
 	}
-	c.pending = append(c.pending[:len(c.pending):len(c.pending)], t...)
+	c.pending = c.concatTrivia(c.pending, t)
 }
 
 // begin starts a lexeme at offset start: it takes the pending trivia.
@@ -124,31 +150,45 @@ func (c *converter) finish(a *ann, end int) {
 }
 
 func (c *converter) leaf(tk parser.Token, kind tokKind) *leaf {
-	var l *leaf
-	if c.ws != nil {
-		l = c.ws.leaves.new()
-	} else {
-		l = &leaf{}
-	}
-	l.kind, l.text = kind, tk.Text()
-	l.ann = c.begin(tk.Start())
-	c.finish(&l.ann, tk.End())
+	start, end := tk.Start(), tk.End()
+	l := c.a.leaves.put(leaf{kind: kind, text: c.src[start:end]})
+	l.ann = c.begin(start)
+	c.finish(&l.ann, end)
 	return l
+}
+
+// concatTrivia returns a followed by b.
+func (c *converter) concatTrivia(a, b trivia) trivia {
+	mark := len(c.trivSt)
+	c.trivSt = append(append(c.trivSt, a...), b...)
+	out := c.a.trivia.copy(c.trivSt[mark:])
+	c.trivSt = c.trivSt[:mark]
+	return out
 }
 
 // sig returns the significant children of n: tokens other than trivia and
 // EOF, and nodes. The result stays valid for the whole conversion.
 func (c *converter) sig(n parser.Node) []parser.Element {
 	start := len(c.sigs)
-	n.Elements(func(e parser.Element) bool {
-		if e.Token.Valid() {
-			if k := e.Token.Kind(); k.IsTrivia() || k == parser.TokEOF {
-				return true
+	t := c.t
+	tok, end := n.FirstTokenIndex(), n.EndTokenIndex()
+	for ch := n.FirstChild(); ; ch = ch.Next() {
+		limit := end
+		if ch.Valid() {
+			limit = ch.FirstTokenIndex()
+		}
+		for ; tok < limit; tok++ {
+			tk := t.Token(tok)
+			if k := tk.Kind(); !k.IsTrivia() && k != parser.TokEOF {
+				c.sigs = append(c.sigs, parser.Element{Token: tk})
 			}
 		}
-		c.sigs = append(c.sigs, e)
-		return true
-	})
+		if !ch.Valid() {
+			break
+		}
+		c.sigs = append(c.sigs, parser.Element{Node: ch})
+		tok = ch.EndTokenIndex()
+	}
 	return c.sigs[start:len(c.sigs):len(c.sigs)]
 }
 
@@ -181,9 +221,9 @@ func (c *converter) file() *whole {
 	c.checkCR(next)
 	c.push(c.convertLeading(pts))
 	e := c.expr(c.t.Expr())
-	w := &whole{e: e, trivia: c.take(), hasDirectives: strings.Contains(c.src, "nixfmt:")}
+	w := c.a.wholes.put(whole{e: e, trivia: c.take(), hasDirectives: strings.Contains(c.src, "nixfmt:")})
 	if c.pendingDisable >= 0 {
-		w.trivia = append(w.trivia, trivium{kind: tvDirective, dir: dirDisabledToEOF, text: c.src[c.pendingDisable:]})
+		w.trivia = c.concatTrivia(w.trivia, trivia{{kind: tvDirective, dir: dirDisabledToEOF, text: c.src[c.pendingDisable:]}})
 	}
 	return w
 }
@@ -199,9 +239,9 @@ func (c *converter) expr(n parser.Node) expr {
 	case parser.NodeSearchPath:
 		return c.leaf(firstTok(n), tkEnvPath)
 	case parser.NodeURI:
-		s := &stringTerm{}
+		s := c.a.strings.put(stringTerm{})
 		s.ann = c.begin(n.Start())
-		s.lines = [][]strPart{{{text: n.Text()}}}
+		s.lines = c.a.lines.copy([][]strPart{c.a.parts.copy([]strPart{{text: n.Text()}})})
 		c.finish(&s.ann, n.End())
 		return s
 	case parser.NodeString:
@@ -230,15 +270,15 @@ func (c *converter) expr(n parser.Node) expr {
 		semi := c.leaf(k[2].Token, tkOther)
 		e2 := c.expr(k[3].Node)
 		if n.Kind() == parser.NodeAssert {
-			return &assertExpr{kw: kw, cond: e1, semi: semi, body: e2}
+			return c.a.asserts.put(assertExpr{kw: kw, cond: e1, semi: semi, body: e2})
 		}
-		return &withExpr{kw: kw, env: e1, semi: semi, body: e2}
+		return c.a.withs.put(withExpr{kw: kw, env: e1, semi: semi, body: e2})
 	case parser.NodeIf:
 		k := c.sig(n)
 		if len(k) != 6 {
 			c.fail(n, "shape")
 		}
-		x := &ifExpr{}
+		x := c.a.ifs.put(ifExpr{})
 		x.ifKw = c.leaf(k[0].Token, tkOther)
 		x.cond = c.expr(k[1].Node)
 		x.thenKw = c.leaf(k[2].Token, tkOther)
@@ -247,9 +287,11 @@ func (c *converter) expr(n parser.Node) expr {
 		x.els = c.expr(k[5].Node)
 		return x
 	case parser.NodeApply:
-		f := c.expr(n.FirstChild())
-		a := c.expr(n.FirstChild().Next())
-		return &application{f: f, a: a, cursed: cursedOr(n)}
+		fn := n.FirstChild()
+		arg := fn.Next()
+		f := c.expr(fn)
+		a := c.expr(arg)
+		return c.a.apps.put(application{f: f, a: a, cursed: isOrIdent(arg)})
 	case parser.NodeSelect:
 		return c.selection(n)
 	case parser.NodeHasAttr:
@@ -259,7 +301,7 @@ func (c *converter) expr(n parser.Node) expr {
 		}
 		e := c.expr(k[0].Node)
 		q := c.leaf(k[1].Token, tkOp)
-		return &memberCheck{e: e, q: q, sels: c.attrPath(k[2].Node, nil)}
+		return c.a.members.put(memberCheck{e: e, q: q, sels: c.attrPath(k[2].Node, nil)})
 	case parser.NodeUnary:
 		k := c.sig(n)
 		if len(k) != 2 {
@@ -268,9 +310,9 @@ func (c *converter) expr(n parser.Node) expr {
 		op := c.leaf(k[0].Token, tkOp)
 		e := c.expr(k[1].Node)
 		if op.text == "!" {
-			return &inversion{op: op, e: e}
+			return c.a.invs.put(inversion{op: op, e: e})
 		}
-		return &negation{op: op, e: e}
+		return c.a.negs.put(negation{op: op, e: e})
 	case parser.NodeBinary:
 		return c.binary(n)
 	}
@@ -279,22 +321,38 @@ func (c *converter) expr(n parser.Node) expr {
 }
 
 func firstTok(n parser.Node) parser.Token {
-	var t parser.Token
-	n.Tokens(func(tk parser.Token) bool {
-		if !tk.Kind().IsTrivia() {
-			t = tk
-			return false
+	t := n.Tree()
+	for i, end := n.FirstTokenIndex(), n.EndTokenIndex(); i < end; i++ {
+		if tk := t.Token(i); !tk.Kind().IsTrivia() {
+			return tk
 		}
-		return true
-	})
-	return t
+	}
+	return parser.Token{}
 }
 
-func opOf(n parser.Node) parser.Kind {
+// binParts returns the operands and the operator of a Binary node.
+func (c *converter) binParts(n parser.Node) (parser.Node, parser.Token, parser.Node) {
+	k := c.sig(n)
+	c.sigs = c.sigs[:len(c.sigs)-len(k)]
+	if len(k) != 3 || !k[0].Node.Valid() || !k[2].Node.Valid() {
+		c.fail(n, "shape")
+	}
+	return k[0].Node, k[1].Token, k[2].Node
+}
+
+// opOf returns the operator of n when it is a Binary node.
+func (c *converter) opOf(n parser.Node) parser.Kind {
 	if n.Kind() != parser.NodeBinary {
 		return parser.TokInvalid
 	}
-	return n.Operator().Kind()
+	_, op, _ := c.binParts(n)
+	return op.Kind()
+}
+
+// spinePart is an operator with its right operand.
+type spinePart struct {
+	op parser.Token
+	r  parser.Node
 }
 
 // binary converts an operator chain. The tree nests operators the way Nix
@@ -302,49 +360,51 @@ func opOf(n parser.Node) parser.Kind {
 // nest to the left, and `+` chains nest to the right where an addition
 // follows an addition.
 func (c *converter) binary(n parser.Node) expr {
-	switch op := opOf(n); op {
+	l, op, r := c.binParts(n)
+	switch op.Kind() {
 	case parser.TokPlus, parser.TokMinus:
 		// Left spine of + and -.
-		var spine []parser.Node
+		mark := len(c.spine)
 		cur := n
-		for {
-			k := opOf(cur)
-			if k != parser.TokPlus && k != parser.TokMinus {
+		for cur.Kind() == parser.NodeBinary {
+			l, op, r := c.binParts(cur)
+			if k := op.Kind(); k != parser.TokPlus && k != parser.TokMinus {
 				break
 			}
-			spine = append(spine, cur)
-			cur = cur.Left()
+			c.spine = append(c.spine, spinePart{op, r})
+			cur = l
 		}
 		acc := c.expr(cur)
-		for i := len(spine) - 1; i >= 0; i-- {
-			opl := c.leaf(spine[i].Operator(), tkOp)
-			r := c.expr(spine[i].Right())
+		for i := len(c.spine) - 1; i >= mark; i-- {
+			sp := c.spine[i]
+			opl := c.leaf(sp.op, tkOp)
+			r := c.expr(sp.r)
 			if prev, ok := acc.(*operation); ok && opl.text == "+" && prev.op.text == "+" {
-				acc = &operation{l: prev.l, op: prev.op, r: &operation{l: prev.r, op: opl, r: r}}
+				acc = c.a.ops.put(operation{l: prev.l, op: prev.op, r: c.a.ops.put(operation{l: prev.r, op: opl, r: r})})
 			} else {
-				acc = &operation{l: acc, op: opl, r: r}
+				acc = c.a.ops.put(operation{l: acc, op: opl, r: r})
 			}
 		}
+		c.spine = c.spine[:mark]
 		return acc
 	case parser.TokImpl:
 		// Right spine, folded to the left.
-		acc := c.expr(n.Left())
-		cur := n
+		acc := c.expr(l)
 		for {
-			opl := c.leaf(cur.Operator(), tkOp)
-			r := cur.Right()
-			if opOf(r) == parser.TokImpl {
-				acc = &operation{l: acc, op: opl, r: c.expr(r.Left())}
-				cur = r
+			opl := c.leaf(op, tkOp)
+			if c.opOf(r) == parser.TokImpl {
+				rl, rop, rr := c.binParts(r)
+				acc = c.a.ops.put(operation{l: acc, op: opl, r: c.expr(rl)})
+				op, r = rop, rr
 				continue
 			}
-			return &operation{l: acc, op: opl, r: c.expr(r)}
+			return c.a.ops.put(operation{l: acc, op: opl, r: c.expr(r)})
 		}
 	}
-	l := c.expr(n.Left())
-	op := c.leaf(n.Operator(), tkOp)
-	r := c.expr(n.Right())
-	return &operation{l: l, op: op, r: r}
+	le := c.expr(l)
+	opl := c.leaf(op, tkOp)
+	re := c.expr(r)
+	return c.a.ops.put(operation{l: le, op: opl, r: re})
 }
 
 func (c *converter) paren(n parser.Node) *paren {
@@ -354,48 +414,58 @@ func (c *converter) paren(n parser.Node) *paren {
 	}
 	open := c.leaf(k[0].Token, tkOther)
 	e := c.expr(k[1].Node)
-	return &paren{open: open, e: e, close: c.leaf(k[2].Token, tkOther)}
+	return c.a.parens.put(paren{open: open, e: e, close: c.leaf(k[2].Token, tkOther)})
 }
 
-// commentItem turns pending trivia into an item of its own.
-func (c *converter) commentItem(items []item) []item {
+// commentItem turns pending trivia into an item of its own (on the item
+// stack).
+func (c *converter) commentItem() {
 	if len(c.pending) > 0 {
-		items = append(items, item{comments: c.take()})
+		c.itemSt = append(c.itemSt, item{comments: c.take()})
 	}
-	return items
+}
+
+// items returns the items on the stack above mark and pops them.
+func (c *converter) items(mark int) []item {
+	out := c.a.items.copy(c.itemSt[mark:])
+	c.itemSt = c.itemSt[:mark]
+	return out
 }
 
 func (c *converter) list(n parser.Node) *listTerm {
 	k := c.sig(n)
-	l := &listTerm{open: c.leaf(k[0].Token, tkOther)}
+	l := c.a.lists.put(listTerm{open: c.leaf(k[0].Token, tkOther)})
+	mark := len(c.itemSt)
 	for _, e := range k[1 : len(k)-1] {
 		if !e.Node.Valid() {
 			c.fail(n, "token")
 		}
-		l.items = c.commentItem(l.items)
+		c.commentItem()
 		x := c.expr(e.Node)
 		if app, ok := x.(*application); ok && app.cursed {
 			// nixfmt reads `[ e or ]` as two elements; comments before
 			// `or` become an item of their own.
-			l.items = append(l.items, item{v: app.f})
+			c.itemSt = append(c.itemSt, item{v: app.f})
 			or := app.a.(*leaf)
 			if len(or.pre) > 0 {
-				l.items = append(l.items, item{comments: or.pre})
-				or = cloneLeaf(or, func(a *ann) { a.pre = nil })
+				c.itemSt = append(c.itemSt, item{comments: or.pre})
+				or = c.a.leaves.put(*or)
+				or.pre = nil
 			}
-			l.items = append(l.items, item{v: or})
+			c.itemSt = append(c.itemSt, item{v: or})
 			continue
 		}
-		l.items = append(l.items, item{v: x})
+		c.itemSt = append(c.itemSt, item{v: x})
 	}
-	l.items = c.commentItem(l.items)
+	c.commentItem()
+	l.items = c.items(mark)
 	l.close = c.leaf(k[len(k)-1].Token, tkOther)
 	return l
 }
 
 func (c *converter) set(n parser.Node) *setTerm {
 	k := c.sig(n)
-	s := &setTerm{}
+	s := c.a.sets.put(setTerm{})
 	i := 0
 	if k[0].Token.Kind() != parser.TokLBrace {
 		s.krec = c.leaf(k[0].Token, tkOther)
@@ -409,7 +479,7 @@ func (c *converter) set(n parser.Node) *setTerm {
 
 func (c *converter) let(n parser.Node) *letExpr {
 	k := c.sig(n)
-	x := &letExpr{kw: c.leaf(k[0].Token, tkOther)}
+	x := c.a.lets.put(letExpr{kw: c.leaf(k[0].Token, tkOther)})
 	x.items = c.binders(n, k[1:len(k)-2])
 	x.in = c.leaf(k[len(k)-2].Token, tkOther)
 	x.body = c.expr(k[len(k)-1].Node)
@@ -417,22 +487,25 @@ func (c *converter) let(n parser.Node) *letExpr {
 }
 
 func (c *converter) binders(n parser.Node, k []parser.Element) []item {
-	items := make([]item, 0, len(k)+1)
+	mark := len(c.itemSt)
 	for _, e := range k {
 		if !e.Node.Valid() {
 			c.fail(n, "token")
 		}
-		items = c.commentItem(items)
+		c.commentItem()
 		switch e.Node.Kind() {
 		case parser.NodeBinding:
-			items = append(items, item{v: c.assignment(e.Node)})
+			a := c.assignment(e.Node)
+			c.itemSt = append(c.itemSt, item{v: a})
 		case parser.NodeInherit:
-			items = append(items, item{v: c.inherit(e.Node)})
+			x := c.inherit(e.Node)
+			c.itemSt = append(c.itemSt, item{v: x})
 		default:
 			c.fail(e.Node, "binding")
 		}
 	}
-	return c.commentItem(items)
+	c.commentItem()
+	return c.items(mark)
 }
 
 func (c *converter) assignment(n parser.Node) *assignment {
@@ -440,7 +513,7 @@ func (c *converter) assignment(n parser.Node) *assignment {
 	if len(k) != 4 {
 		c.fail(n, "shape")
 	}
-	a := &assignment{sels: c.attrPath(k[0].Node, nil)}
+	a := c.a.assigns.put(assignment{sels: c.attrPath(k[0].Node, nil)})
 	a.eq = c.leaf(k[1].Token, tkOther)
 	a.value = c.expr(k[2].Node)
 	a.semi = c.leaf(k[3].Token, tkOther)
@@ -449,7 +522,8 @@ func (c *converter) assignment(n parser.Node) *assignment {
 
 func (c *converter) inherit(n parser.Node) *inheritB {
 	k := c.sig(n)
-	x := &inheritB{kw: c.leaf(k[0].Token, tkOther)}
+	x := c.a.inherits.put(inheritB{kw: c.leaf(k[0].Token, tkOther)})
+	mark := len(c.simSt)
 	for _, e := range k[1 : len(k)-1] {
 		switch {
 		case !e.Node.Valid():
@@ -457,9 +531,12 @@ func (c *converter) inherit(n parser.Node) *inheritB {
 		case e.Node.Kind() == parser.NodeInheritFrom:
 			x.from = c.paren(e.Node)
 		default:
-			x.sels = append(x.sels, c.simpleSel(e.Node))
+			s := c.simpleSel(e.Node)
+			c.simSt = append(c.simSt, s)
 		}
 	}
+	x.sels = c.a.simples.copy(c.simSt[mark:])
+	c.simSt = c.simSt[:mark]
 	x.semi = c.leaf(k[len(k)-1].Token, tkOther)
 	return x
 }
@@ -467,7 +544,7 @@ func (c *converter) inherit(n parser.Node) *inheritB {
 // attrPath converts a.b."c".${d}; dot, when given, precedes the first name.
 func (c *converter) attrPath(n parser.Node, dot *leaf) []selector {
 	k := c.sig(n)
-	sels := make([]selector, 0, (len(k)+1)/2)
+	mark := len(c.selSt)
 	for _, e := range k {
 		if e.Token.Valid() {
 			if e.Token.Kind() != parser.TokDot {
@@ -476,9 +553,12 @@ func (c *converter) attrPath(n parser.Node, dot *leaf) []selector {
 			dot = c.leaf(e.Token, tkOther)
 			continue
 		}
-		sels = append(sels, selector{dot: dot, sel: c.simpleSel(e.Node)})
+		s := c.simpleSel(e.Node)
+		c.selSt = append(c.selSt, selector{dot: dot, sel: s})
 		dot = nil
 	}
+	sels := c.a.selectors.copy(c.selSt[mark:])
+	c.selSt = c.selSt[:mark]
 	return sels
 }
 
@@ -489,7 +569,7 @@ func (c *converter) simpleSel(n parser.Node) simpleSel {
 	case parser.NodeString:
 		return simpleSel{kind: selString, str: c.simpleString(n)}
 	case parser.NodeInterpol:
-		s := &interpSel{}
+		s := c.a.interps.put(interpSel{})
 		s.ann = c.begin(n.Start())
 		s.part = strPart{interp: c.interpolation(n)}
 		c.finish(&s.ann, n.End())
@@ -499,13 +579,10 @@ func (c *converter) simpleSel(n parser.Node) simpleSel {
 	return simpleSel{}
 }
 
-// cursedOr reports whether n is `e or` where `or` is a variable (Nix
-// reads it as a call of e); nixfmt reads only e as a term there.
-func cursedOr(n parser.Node) bool {
-	if n.Kind() != parser.NodeApply {
-		return false
-	}
-	a := n.FirstChild().Next()
+// isOrIdent reports whether the argument a of an application is the
+// variable `or`: Nix reads `e or` as a call of e; nixfmt reads only e as a
+// term there.
+func isOrIdent(a parser.Node) bool {
 	return a.Kind() == parser.NodeIdent && a.Text() == "or"
 }
 
@@ -514,7 +591,7 @@ func (c *converter) selection(n parser.Node) expr {
 	if len(k) != 3 && len(k) != 5 {
 		c.fail(n, "shape")
 	}
-	s := &selection{term: c.expr(k[0].Node)}
+	s := c.a.sels.put(selection{term: c.expr(k[0].Node)})
 	dot := c.leaf(k[1].Token, tkOther)
 	s.sels = c.attrPath(k[2].Node, dot)
 	if len(k) == 5 {
@@ -524,7 +601,7 @@ func (c *converter) selection(n parser.Node) expr {
 			// `s.a or d or`: the default is d; the call of `or`
 			// applies to the whole selection.
 			s.def = app.f
-			return &application{f: s, a: app.a, cursed: true}
+			return c.a.apps.put(application{f: s, a: app.a, cursed: true})
 		}
 	}
 	return s
@@ -542,43 +619,48 @@ func (c *converter) lambda(n parser.Node) *abstraction {
 		first := c.paramOf(k[0].Node)
 		at := c.leaf(k[1].Token, tkOther)
 		second := c.paramOf(k[2].Node)
-		p = &ctxParam{first: first, at: at, second: second}
+		p = c.a.ctxPars.put(ctxParam{first: first, at: at, second: second})
 		i = 3
 	default:
 		c.fail(n, "shape")
 	}
 	colon := c.leaf(k[i].Token, tkOther)
-	return &abstraction{param: p, colon: colon, body: c.expr(k[i+1].Node)}
+	body := c.expr(k[i+1].Node)
+	return c.a.abss.put(abstraction{param: p, colon: colon, body: body})
 }
 
 func (c *converter) paramOf(n parser.Node) param {
 	switch n.Kind() {
 	case parser.NodeParamName:
-		return &idParam{name: c.leaf(firstTok(n), tkIdent)}
+		return c.a.idPars.put(idParam{name: c.leaf(firstTok(n), tkIdent)})
 	case parser.NodePattern:
 		k := c.sig(n)
-		p := &setParam{open: c.leaf(k[0].Token, tkOther)}
+		p := c.a.setPars.put(setParam{open: c.leaf(k[0].Token, tkOther)})
+		mark := len(c.pattrSt)
 		for _, e := range k[1 : len(k)-1] {
 			switch {
 			case e.Node.Valid():
 				fk := c.sig(e.Node)
-				a := &paramAttr{name: c.leaf(firstTok(fk[0].Node), tkIdent)}
+				a := c.a.pattrs.put(paramAttr{name: c.leaf(firstTok(fk[0].Node), tkIdent)})
 				if len(fk) == 3 {
 					a.q = c.leaf(fk[1].Token, tkOther)
 					a.def = c.expr(fk[2].Node)
 				}
-				p.attrs = append(p.attrs, a)
+				c.pattrSt = append(c.pattrSt, a)
 			case e.Token.Kind() == parser.TokComma:
-				if len(p.attrs) == 0 {
+				if len(c.pattrSt) == mark {
 					c.fail(n, "comma")
 				}
-				p.attrs[len(p.attrs)-1].comma = c.leaf(e.Token, tkOther)
+				c.pattrSt[len(c.pattrSt)-1].comma = c.leaf(e.Token, tkOther)
 			case e.Token.Kind() == parser.TokEllipsis:
-				p.attrs = append(p.attrs, &paramAttr{ellipsis: c.leaf(e.Token, tkOther)})
+				a := c.a.pattrs.put(paramAttr{ellipsis: c.leaf(e.Token, tkOther)})
+				c.pattrSt = append(c.pattrSt, a)
 			default:
 				c.fail(n, "token")
 			}
 		}
+		p.attrs = c.a.pattrPtrs.copy(c.pattrSt[mark:])
+		c.pattrSt = c.pattrSt[:mark]
 		p.close = c.leaf(k[len(k)-1].Token, tkOther)
 		return p
 	}
@@ -597,11 +679,12 @@ func (c *converter) interpolation(n parser.Node) *whole {
 	saved := c.take()
 	before := c.pendingDisable
 	outerCuts := c.cuts
-	pts, next := c.parseTrivia(skipHSpace(c.src, k[0].Token.End()), nil)
+	pts, next := c.parseTrivia(skipHSpace(c.src, k[0].Token.End()), c.scratch[:0])
+	c.scratch = pts[:0]
 	c.checkCR(next)
 	c.push(c.convertLeading(pts))
 	c.interpDepth++
-	w := &whole{e: c.expr(k[1].Node)}
+	w := c.a.wholes.put(whole{e: c.expr(k[1].Node)})
 	c.interpDepth--
 	w.trivia = c.take()
 	c.cuts = outerCuts
@@ -612,21 +695,48 @@ func (c *converter) interpolation(n parser.Node) *whole {
 	return w
 }
 
-func (c *converter) simpleString(n parser.Node) *stringTerm {
-	s := &stringTerm{}
-	s.ann = c.begin(n.Start())
-	var parts []strPart
-	n.Elements(func(e parser.Element) bool {
-		if e.Token.Valid() {
-			if e.Token.Kind() == parser.TokStrText {
-				parts = append(parts, strPart{text: e.Token.Text()})
-			}
-			return true
+// stringParts pushes the parts of a string, indented string or path onto
+// the part stack: texts of the kinds given, and interpolations.
+func (c *converter) stringParts(n parser.Node, textKinds ...parser.Kind) {
+	t := c.t
+	tok, end := n.FirstTokenIndex(), n.EndTokenIndex()
+	for ch := n.FirstChild(); ; ch = ch.Next() {
+		limit := end
+		if ch.Valid() {
+			limit = ch.FirstTokenIndex()
 		}
-		parts = append(parts, strPart{interp: c.interpolation(e.Node)})
-		return true
-	})
-	s.lines = splitStringLines(parts)
+		for ; tok < limit; tok++ {
+			tk := t.Token(tok)
+			k := tk.Kind()
+			for _, tkind := range textKinds {
+				if k == tkind {
+					text := tk.Text()
+					if k == parser.TokIndOpen {
+						if len(text) <= 2 {
+							break
+						}
+						text = text[2:]
+					}
+					c.partSt = append(c.partSt, strPart{text: text})
+					break
+				}
+			}
+		}
+		if !ch.Valid() {
+			break
+		}
+		w := c.interpolation(ch)
+		c.partSt = append(c.partSt, strPart{interp: w})
+		tok = ch.EndTokenIndex()
+	}
+}
+
+func (c *converter) simpleString(n parser.Node) *stringTerm {
+	s := c.a.strings.put(stringTerm{})
+	s.ann = c.begin(n.Start())
+	mark := len(c.partSt)
+	c.stringParts(n, parser.TokStrText)
+	s.lines = c.splitStringLines(mark)
 	for i := range s.lines {
 		s.lines[i] = normalizeLine(s.lines[i])
 	}
@@ -635,26 +745,12 @@ func (c *converter) simpleString(n parser.Node) *stringTerm {
 }
 
 func (c *converter) indString(n parser.Node) *stringTerm {
-	s := &stringTerm{indented: true}
+	s := c.a.strings.put(stringTerm{indented: true})
 	s.ann = c.begin(n.Start())
 	before := c.cuts
-	var parts []strPart
-	n.Elements(func(e parser.Element) bool {
-		if e.Token.Valid() {
-			switch e.Token.Kind() {
-			case parser.TokIndOpen:
-				if t := e.Token.Text(); len(t) > 2 {
-					parts = append(parts, strPart{text: t[2:]})
-				}
-			case parser.TokIndText, parser.TokIndEscape:
-				parts = append(parts, strPart{text: e.Token.Text()})
-			}
-			return true
-		}
-		parts = append(parts, strPart{interp: c.interpolation(e.Node)})
-		return true
-	})
-	ind, lines := fixIndentedString(splitStringLines(parts))
+	mark := len(c.partSt)
+	c.stringParts(n, parser.TokIndOpen, parser.TokIndText, parser.TokIndEscape)
+	ind, lines := c.fixIndentedString(c.splitStringLines(mark))
 	s.lines = lines
 	s.cut = c.cuts != before
 	c.finish(&s.ann, n.End())
@@ -676,26 +772,20 @@ func (c *converter) indString(n parser.Node) *stringTerm {
 }
 
 func (c *converter) path(n parser.Node) *pathTerm {
-	p := &pathTerm{}
+	p := c.a.paths.put(pathTerm{})
 	p.ann = c.begin(n.Start())
-	n.Elements(func(e parser.Element) bool {
-		if e.Token.Valid() {
-			switch e.Token.Kind() {
-			case parser.TokPath, parser.TokHPath, parser.TokPathCont:
-				p.parts = append(p.parts, strPart{text: e.Token.Text()})
-			}
-			return true
-		}
-		p.parts = append(p.parts, strPart{interp: c.interpolation(e.Node)})
-		return true
-	})
-	p.parts = normalizeLine(p.parts)
+	mark := len(c.partSt)
+	c.stringParts(n, parser.TokPath, parser.TokHPath, parser.TokPathCont)
+	p.parts = normalizeLine(c.a.parts.copy(c.partSt[mark:]))
+	c.partSt = c.partSt[:mark]
 	c.finish(&p.ann, n.End())
 	return p
 }
 
-// splitStringLines splits parts at the line breaks inside literal text.
-func splitStringLines(parts []strPart) [][]strPart {
+// splitStringLines pops the parts above mark off the part stack and
+// splits them at the line breaks inside literal text.
+func (c *converter) splitStringLines(mark int) [][]strPart {
+	parts := c.partSt[mark:]
 	multi := false
 	for _, p := range parts {
 		if p.interp == nil && strings.IndexByte(p.text, '\n') >= 0 {
@@ -704,26 +794,41 @@ func splitStringLines(parts []strPart) [][]strPart {
 		}
 	}
 	if !multi {
-		return [][]strPart{parts}
+		line := c.a.parts.copy(parts)
+		c.partSt = c.partSt[:mark]
+		return c.a.lines.copy([][]strPart{line})
 	}
-	lines := [][]strPart{nil}
-	for _, p := range parts {
+	// The lines' parts go on the stack above the string's parts, then to
+	// the slab one line at a time.
+	lmark := len(c.lineSt)
+	end := len(c.partSt)
+	lineStart := end
+	flush := func() {
+		c.lineSt = append(c.lineSt, c.a.parts.copy(c.partSt[lineStart:]))
+		c.partSt = c.partSt[:lineStart]
+	}
+	for i := mark; i < end; i++ {
+		p := c.partSt[i]
 		if p.interp != nil {
-			lines[len(lines)-1] = append(lines[len(lines)-1], p)
+			c.partSt = append(c.partSt, p)
 			continue
 		}
 		t := p.text
 		for {
-			i := strings.IndexByte(t, '\n')
-			if i < 0 {
+			j := strings.IndexByte(t, '\n')
+			if j < 0 {
 				break
 			}
-			lines[len(lines)-1] = append(lines[len(lines)-1], strPart{text: t[:i]})
-			lines = append(lines, nil)
-			t = t[i+1:]
+			c.partSt = append(c.partSt, strPart{text: t[:j]})
+			flush()
+			t = t[j+1:]
 		}
-		lines[len(lines)-1] = append(lines[len(lines)-1], strPart{text: t})
+		c.partSt = append(c.partSt, strPart{text: t})
 	}
+	flush()
+	c.partSt = c.partSt[:mark]
+	lines := c.a.lines.copy(c.lineSt[lmark:])
+	c.lineSt = c.lineSt[:lmark]
 	return lines
 }
 
@@ -753,7 +858,7 @@ func isEmptyLine(line []strPart) bool {
 
 // fixIndentedString drops a blank first line, empties a blank last line
 // and strips the common indentation, returning it.
-func fixIndentedString(lines [][]strPart) (string, [][]strPart) {
+func (c *converter) fixIndentedString(lines [][]strPart) (string, [][]strPart) {
 	for i := range lines {
 		lines[i] = normalizeLine(lines[i])
 	}
@@ -783,24 +888,34 @@ func fixIndentedString(lines [][]strPart) (string, [][]strPart) {
 			ind = n
 		}
 	}
-	out := make([][]strPart, len(lines))
 	if ind < 0 {
-		return "", out
+		for i := range lines {
+			lines[i] = nil
+		}
+		return "", lines
 	}
-	prefix := strings.Repeat(" ", ind)
 	for i, ln := range lines {
 		if len(ln) > 0 && ln[0].interp == nil {
 			t := ln[0].text
-			if strings.HasPrefix(t, prefix) {
+			if len(t) >= ind && isSpaces(t[:ind]) {
 				t = t[ind:]
 			} else {
 				t = ""
 			}
 			ln[0].text = t
 		}
-		out[i] = normalizeLine(ln)
+		lines[i] = normalizeLine(ln)
 	}
-	return prefix, out
+	return spaces(ind), lines
+}
+
+// spaces returns n spaces.
+func spaces(n int) string {
+	const s = "                                                                "
+	if n <= len(s) {
+		return s[:n]
+	}
+	return strings.Repeat(" ", n)
 }
 
 // shouldBeSimple reports whether an indented string can be written as a

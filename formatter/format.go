@@ -74,9 +74,10 @@ var ErrInternal = errors.New("internal formatter error")
 
 // Format formats a whole Nix file.
 func Format(src []byte, opts Options) ([]byte, error) {
-	opts = opts.normalized()
-	t := parser.ParseSyntax(string(src), opts.Filename)
-	return FormatTree(t, opts)
+	ws := getWorkspace()
+	out, err := ws.format(src, opts.normalized())
+	putWorkspace(ws)
+	return out, err
 }
 
 // FormatTree formats an already parsed file (the tree's source is used).
@@ -86,6 +87,25 @@ func FormatTree(t *parser.Tree, opts Options) ([]byte, error) {
 		return nil, err
 	}
 	out, err := formatParsed(t, opts)
+	if err != nil || !opts.Verify {
+		return out, err
+	}
+	if err := verify(t, out, opts); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// format parses and formats src with the memory of ws, whose syntax tree
+// arrays the parse reuses.
+func (ws *workspace) format(src []byte, opts Options) ([]byte, error) {
+	t := parser.ParseSyntaxReusing(string(src), opts.Filename, ws.tree)
+	ws.tree = nil
+	defer func() { ws.tree = t }()
+	if err := checkParsed(t, opts.Filename); err != nil {
+		return nil, err
+	}
+	out, err := formatWith(t, opts, ws)
 	if err != nil || !opts.Verify {
 		return out, err
 	}
@@ -140,23 +160,11 @@ func (f *Formatter) Format(src []byte, name string) ([]byte, error) {
 	if name != "" {
 		opts.Filename = name
 	}
-	t := parser.ParseSyntax(string(src), opts.Filename)
-	if err := checkParsed(t, opts.Filename); err != nil {
-		return nil, err
-	}
-	f.ws.ar.reset()
-	f.ws.leaves.reset()
-	out, err := formatWith(t, opts, f.ws)
-	if f.ws.ar.size() > maxPooledElems || f.ws.leaves.size() > maxPooledElems {
+	out, err := f.ws.format(src, opts)
+	if f.ws.tooBig() {
 		f.ws = new(workspace) // do not keep the memory of a huge file
 	}
-	if err != nil || !opts.Verify {
-		return out, err
-	}
-	if err := verify(t, out, opts); err != nil {
-		return nil, err
-	}
-	return out, nil
+	return out, err
 }
 
 // formatParsed runs the pipeline on a tree without syntax errors.
@@ -169,6 +177,7 @@ func formatParsed(t *parser.Tree, opts Options) (out []byte, err error) {
 
 // formatWith runs the pipeline using the memory of ws.
 func formatWith(t *parser.Tree, opts Options, ws *workspace) (out []byte, err error) {
+	ws.dm.reset()
 	defer func() {
 		if r := recover(); r != nil {
 			if se, ok := r.(syntaxError); ok {
@@ -184,9 +193,9 @@ func formatWith(t *parser.Tree, opts Options, ws *workspace) (out []byte, err er
 			err = fmt.Errorf("%w: %s: %v\n%s", ErrInternal, opts.Filename, r, debug.Stack())
 		}
 	}()
-	c := newConverter(t, opts.Strict, ws)
+	c := newConverter(t, opts.Strict, &ws.conv)
 	w := c.file()
-	ws.sigs, ws.lines = c.sigs[:0], c.lineStarts[:0]
+	c.t, c.src = nil, ""
 	out = render(w, opts, len(t.Src), ws)
 	ws.buf = ws.buf[:0]
 	ws.rests.n = 0
@@ -205,17 +214,17 @@ func render(w *whole, opts Options, sizeHint int, ws *workspace) []byte {
 		a.pre = a.pre[i:]
 	})
 	p := &printer{}
-	p.b.ar = &ws.ar
+	p.b.m = &ws.dm
 	p.b.buf = ws.buf[:0]
 	p.whole(&whole{e: e, trivia: w.trivia})
+	d := ws.dm.store(p.b.buf)
 	ws.buf = p.b.buf[:0]
-	ws.fx.ar = &ws.ar
-	d := p.b.buf
 	if w.hasDirectives {
-		d = removeDisabled(d)
+		d = ws.dm.removeDisabled(d)
 	}
+	ws.fx.m = &ws.dm
 	d = ws.fx.fixup(d)
-	return layoutDoc(d, opts.Width, opts.Indent, sizeHint, ws)
+	return layoutDoc(&ws.dm, d, opts.Width, opts.Indent, sizeHint, ws)
 }
 
 // verify checks that out parses to the same syntax as the tree it was
@@ -254,7 +263,7 @@ func convertOnly(t *parser.Tree, opts Options) (w *whole, err error) {
 			err = fmt.Errorf("%w: %s: %v", ErrInternal, opts.Filename, r)
 		}
 	}()
-	return newConverter(t, opts.Strict, nil).file(), nil
+	return newConverter(t, opts.Strict, new(converter)).file(), nil
 }
 
 // SameSyntax reports whether two sources parse to the same syntax tree

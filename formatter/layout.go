@@ -2,7 +2,6 @@ package formatter
 
 import (
 	"bytes"
-	"strings"
 )
 
 // The layout is greedy: a group goes on the current line if it fits
@@ -28,13 +27,15 @@ type cframe struct {
 // being walked, the way a list with a group's contents spliced in front is
 // walked.
 type cursor struct {
+	m     *docMem
 	fr    [8]cframe
 	extra []cframe // frames beyond len(fr)
 	n     int
 	r     *rest
 }
 
-func (c *cursor) init(d []elem, r *rest) {
+func (c *cursor) init(m *docMem, d []elem, r *rest) {
+	c.m = m
 	c.n = 0
 	c.r = r
 	if len(d) > 0 {
@@ -96,13 +97,15 @@ func (c *cursor) peek() *elem {
 	return &top.d[top.i]
 }
 
-func (c *cursor) enter(kids []elem) {
-	if len(kids) > 0 {
-		c.push(kids)
+// enter continues with the children of the group g.
+func (c *cursor) enter(g *elem) {
+	if g.n > 0 {
+		c.push(c.m.kids(g))
 	}
 }
 
 func (c *cursor) clone(dst *cursor) {
+	dst.m = c.m
 	dst.fr = c.fr
 	dst.n = c.n
 	dst.r = c.r
@@ -149,6 +152,8 @@ func (a *restAlloc) new(d []elem, next *rest) *rest {
 }
 
 type layouter struct {
+	m             *docMem
+	flat          []elem // stack of compacted copies (goPriorityGroup)
 	tw, iw        int
 	indentScratch []indentLevel
 	rests         *restAlloc
@@ -179,19 +184,19 @@ func (l *layouter) fits(ni, w int, c *cursor) (int, bool) {
 		case eText:
 			switch e.tann {
 			case taRegular:
-				l.scratch = append(l.scratch, e.text...)
+				l.scratch = append(l.scratch, c.m.str(e)...)
 				ni -= int(e.width)
 				w -= int(e.width)
 				width += int(e.width)
 			case taComment:
-				l.scratch = append(l.scratch, e.text...)
+				l.scratch = append(l.scratch, c.m.str(e)...)
 				width += int(e.width)
 			case taTrailingComment:
 				if ni == 0 {
 					l.scratch = append(l.scratch, ' ')
 					width++
 				}
-				l.scratch = append(l.scratch, e.text...)
+				l.scratch = append(l.scratch, c.m.str(e)...)
 				width += int(e.width)
 			case taTrailing:
 			default:
@@ -209,7 +214,7 @@ func (l *layouter) fits(ni, w int, c *cursor) (int, bool) {
 				return 0, false
 			}
 		case eGroup:
-			c.enter(e.kids)
+			c.enter(e)
 		}
 	}
 }
@@ -254,7 +259,7 @@ func fitsWidth(ni, w int, c *cursor) (int, bool) {
 				return 0, false
 			}
 		case eGroup:
-			c.enter(e.kids)
+			c.enter(e)
 		}
 	}
 }
@@ -280,7 +285,7 @@ func firstLineWidth(c *cursor) int {
 				return w
 			}
 		case eGroup:
-			c.enter(e.kids)
+			c.enter(e)
 		}
 	}
 }
@@ -316,11 +321,11 @@ func firstLineFits(target, max int, c *cursor) bool {
 			c.clone(&after)
 			fl := firstLineWidth(&after)
 			var inner cursor
-			inner.init(e.kids, nil)
+			inner.init(c.m, c.m.kids(e), nil)
 			if tw, ok := fitsWidth(0, w-fl, &inner); ok {
 				w -= tw
 			} else {
-				c.enter(e.kids)
+				c.enter(e)
 			}
 		}
 	}
@@ -337,14 +342,14 @@ func nextIndent(c *cursor) (int, int) {
 		case eText:
 			return int(e.nest), int(e.off)
 		case eGroup:
-			c.enter(e.kids)
+			c.enter(e)
 		}
 	}
 }
 
-func nextIndentOf(d []elem, r *rest) int {
+func (l *layouter) nextIndentOf(d []elem, r *rest) int {
 	var c cursor
-	c.init(d, r)
+	c.init(l.m, d, r)
 	nl, _ := nextIndent(&c)
 	return nl
 }
@@ -404,7 +409,7 @@ func (l *layouter) putPrefix(withIndent bool, nl, off, w int) bool {
 	return true
 }
 
-func (l *layouter) putText(withIndent bool, nl, off int, t string, w int) {
+func (l *layouter) putText(withIndent bool, nl, off int, t []byte, w int) {
 	if l.putPrefix(withIndent, nl, off, w) {
 		l.out = append(l.out, t...)
 	}
@@ -427,29 +432,34 @@ func (l *layouter) goOne(x *elem, xs []elem, r *rest) {
 	case eText:
 		switch x.tann {
 		case taTrailingComment:
-			if l.cc == 2 && nextIndentOf(xs, r) > l.top().nl {
+			if l.cc == 2 && l.nextIndentOf(xs, r) > l.top().nl {
 				// Keep the comment from sticking to the next line's
 				// first element when reformatted.
-				l.put(" "+x.text, 1+int(x.width))
+				l.cc += 1 + int(x.width)
+				if !l.suppress {
+					l.out = append(l.out, ' ')
+					l.out = append(l.out, l.m.str(x)...)
+				}
 				return
 			}
-			l.putText(true, int(x.nest), int(x.off), x.text, int(x.width))
+			l.putText(true, int(x.nest), int(x.off), l.m.str(x), int(x.width))
 		case taDisableMarker:
 			l.suppress = true
 		case taRawText:
-			l.putText(false, int(x.nest), int(x.off), x.text, int(x.width))
+			l.putText(false, int(x.nest), int(x.off), l.m.str(x), int(x.width))
 		case taVerbatim, taVerbatimEOF:
 			atStart := l.cc == 0
 			was := l.suppress
-			last := x.text[strings.LastIndexByte(x.text, '\n')+1:]
-			l.cc = textWidth(last)
+			text := l.m.str(x)
+			last := text[bytes.LastIndexByte(text, '\n')+1:]
+			l.cc = textWidth(string(last))
 			l.suppress = false
 			if !atStart && !was {
 				l.out = append(l.out, '\n')
 			}
-			l.out = append(l.out, x.text...)
+			l.out = append(l.out, text...)
 		default:
-			l.putText(true, int(x.nest), int(x.off), x.text, int(x.width))
+			l.putText(true, int(x.nest), int(x.off), l.m.str(x), int(x.width))
 		}
 	case eSpacing:
 		if l.cc == 0 {
@@ -463,16 +473,16 @@ func (l *layouter) goOne(x *elem, xs []elem, r *rest) {
 		case spEmptyline:
 			l.putNL(2)
 		case spNewlines:
-			l.putNL(int(x.n))
+			l.putNL(int(x.width))
 		case spSoftbreak:
 			var c cursor
-			c.init(xs, r)
+			c.init(l.m, xs, r)
 			if !firstLineFits(l.tw-l.cc, l.tw, &c) {
 				l.putNL(1)
 			}
 		case spSoftspace:
 			var c cursor
-			c.init(xs, r)
+			c.init(l.m, xs, r)
 			if firstLineFits(l.tw-l.cc-1, l.tw, &c) {
 				l.put(" ", 1)
 			} else {
@@ -483,12 +493,13 @@ func (l *layouter) goOne(x *elem, xs []elem, r *rest) {
 		mark := l.rests.n
 		defer func() { l.rests.n = mark }()
 		rr := l.rests.new(xs, r)
-		if l.goGroup(x.kids, nil, rr) {
+		kids := l.m.kids(x)
+		if l.goGroup(kids, nil, rr) {
 			return
 		}
-		if x.gann != gTransparent && hasPriority(x.kids) {
+		if x.gann != gTransparent && l.m.hasPriority(kids) {
 			smark := len(l.segs)
-			l.segs = prioritySegments(x.kids, l.segs)
+			l.segs = l.m.prioritySegments(kids, l.segs)
 			segs := l.segs[smark:len(l.segs):len(l.segs)]
 			for i := len(segs) - 1; i >= 0; i-- {
 				if segs[i].prio && l.goPriorityGroup(segs, i, rr) {
@@ -498,7 +509,7 @@ func (l *layouter) goOne(x *elem, xs []elem, r *rest) {
 			}
 			l.segs = l.segs[:smark]
 		}
-		l.goList(x.kids, rr)
+		l.goList(kids, rr)
 	}
 }
 
@@ -507,28 +518,30 @@ func (l *layouter) goOne(x *elem, xs []elem, r *rest) {
 // nothing changes. r is what follows the group.
 func (l *layouter) goGroup(head []elem, tail *rest, r *rest) bool {
 	var c cursor
-	c.init(head, tail)
+	c.init(l.m, head, tail)
 	first := c.peek()
 	if first == nil {
 		return true
 	}
 	var fl cursor
-	fl.init(nil, r)
+	fl.init(l.m, nil, r)
 	restWidth := firstLineWidth(&fl)
 	var nx cursor
-	nx.init(nil, r)
+	nx.init(l.m, nil, r)
 	nextNL, _ := nextIndent(&nx)
 	if l.cc == 0 {
 		// At the start of a line, leading spacing is dropped.
 		var ni cursor
-		ni.init(head, tail)
+		ni.init(l.m, head, tail)
 		nl, off := nextIndent(&ni)
 		switch {
 		case first.kind == eSpacing:
 			c.next()
-		case first.kind == eGroup && len(first.kids) > 0 && first.kids[0].kind == eSpacing:
+		case first.kind == eGroup && first.n > 0 && l.m.els[first.a].kind == eSpacing:
 			c.next()
-			c.enter(first.kids[1:])
+			if first.n > 1 {
+				c.push(l.m.els[first.a+1 : first.a+first.n])
+			}
 		}
 		lineNL := l.top().nl
 		if nl > lineNL {
@@ -569,7 +582,7 @@ type seg struct {
 
 // prioritySegments splits d into runs of ordinary elements and priority
 // groups, looking through transparent groups.
-func prioritySegments(d []elem, segs []seg) []seg {
+func (m *docMem) prioritySegments(d []elem, segs []seg) []seg {
 	start := 0
 	for i := range d {
 		e := &d[i]
@@ -580,9 +593,9 @@ func prioritySegments(d []elem, segs []seg) []seg {
 			segs = append(segs, seg{false, d[start:i]})
 		}
 		if e.gann == gPriority {
-			segs = append(segs, seg{true, e.kids})
+			segs = append(segs, seg{true, m.kids(e)})
 		} else {
-			segs = prioritySegments(e.kids, segs)
+			segs = m.prioritySegments(m.kids(e), segs)
 		}
 		start = i + 1
 	}
@@ -592,9 +605,9 @@ func prioritySegments(d []elem, segs []seg) []seg {
 	return segs
 }
 
-func hasPriority(d []elem) bool {
+func (m *docMem) hasPriority(d []elem) bool {
 	for i := range d {
-		if d[i].kind == eGroup && (d[i].gann == gPriority || d[i].gann == gTransparent && hasPriority(d[i].kids)) {
+		if d[i].kind == eGroup && (d[i].gann == gPriority || d[i].gann == gTransparent && m.hasPriority(m.kids(&d[i]))) {
 			return true
 		}
 	}
@@ -630,11 +643,13 @@ func (l *layouter) goPriorityGroup(segs []seg, i int, r *rest) bool {
 		restore()
 		return false
 	}
-	var flat []elem
+	fmark := len(l.flat)
 	for _, p := range post {
-		flat = unexpandShallow(flat, p.d)
+		l.flat = unexpandShallow(l.flat, p.d)
 	}
+	flat := l.flat[fmark:len(l.flat):len(l.flat)]
 	l.goList(prio, l.rests.new(flat, r))
+	l.flat = l.flat[:fmark]
 	if !l.goGroup(nil, l.chainOf(post, nil), r) {
 		restore()
 		return false
@@ -642,61 +657,82 @@ func (l *layouter) goPriorityGroup(segs []seg, i int, r *rest) bool {
 	return true
 }
 
+// unexpandShallow appends d to out, with soft spacings made compact (no
+// recursion into groups).
+func unexpandShallow(out, d []elem) []elem {
+	for _, e := range d {
+		if e.kind == eSpacing {
+			switch e.sp {
+			case spSpace, spSoftspace:
+				out = append(out, spElem(spHardspace))
+				continue
+			case spBreak, spSoftbreak:
+				continue
+			}
+		}
+		out = append(out, e)
+	}
+	return out
+}
+
 // removeDisabled turns disable markers that no region text follows into
 // plain comments.
-func removeDisabled(d []elem) []elem {
-	left := countVerbatims(d)
-	if !hasMarker(d) {
+func (m *docMem) removeDisabled(d span) span {
+	left := m.countVerbatims(m.slice(d))
+	if !m.hasMarker(m.slice(d)) {
 		return d
 	}
-	var walk func(d []elem) []elem
-	walk = func(d []elem) []elem {
-		out := make([]elem, 0, len(d))
-		for _, e := range d {
+	var walk func(d span) span
+	walk = func(d span) span {
+		var out []elem
+		for i := uint32(0); i < d.n; i++ {
+			e := m.els[d.a+i]
 			switch {
 			case e.kind == eText && e.tann == taDisableMarker:
 				if left > 0 {
 					out = append(out, e)
 				} else {
-					out = append(out, elem{kind: eText, tann: taComment, nest: e.nest, off: e.off, text: "/*nixfmt:disable*/", width: 18}, spElem(spHardline))
+					c := m.addText("/*nixfmt:disable*/", taComment, e.nest, e.off)
+					out = append(out, c, spElem(spHardline))
 				}
 			case isVerbatimElem(&e):
 				left--
 				out = append(out, e)
 			case e.kind == eGroup:
-				e.kids = walk(e.kids)
+				k := walk(m.kidSpan(&e))
+				e.a, e.n = k.a, k.n
 				out = append(out, e)
 			default:
 				out = append(out, e)
 			}
 		}
-		return out
+		return m.store(out)
 	}
 	return walk(d)
 }
 
-func countVerbatims(d []elem) int {
+func (m *docMem) countVerbatims(d []elem) int {
 	n := 0
 	for i := range d {
 		if isVerbatimElem(&d[i]) {
 			n++
 		} else if d[i].kind == eGroup {
-			n += countVerbatims(d[i].kids)
+			n += m.countVerbatims(m.kids(&d[i]))
 		}
 	}
 	return n
 }
 
-func hasMarker(d []elem) bool {
+func (m *docMem) hasMarker(d []elem) bool {
 	for i := range d {
-		if d[i].kind == eText && d[i].tann == taDisableMarker || d[i].kind == eGroup && hasMarker(d[i].kids) {
+		if d[i].kind == eText && d[i].tann == taDisableMarker || d[i].kind == eGroup && m.hasMarker(m.kids(&d[i])) {
 			return true
 		}
 	}
 	return false
 }
 
-func endsWithEOFRegion(d []elem) bool {
+func (m *docMem) endsWithEOFRegion(d []elem) bool {
 	for i := len(d) - 1; i >= 0; i-- {
 		switch e := &d[i]; e.kind {
 		case eSpacing:
@@ -704,22 +740,26 @@ func endsWithEOFRegion(d []elem) bool {
 		case eText:
 			return e.tann == taVerbatimEOF
 		case eGroup:
-			return endsWithEOFRegion(e.kids)
+			return m.endsWithEOFRegion(m.kids(e))
 		}
 	}
 	return false
 }
 
 // layoutDoc renders a fixed-up document.
-func layoutDoc(d []elem, width, indent, sizeHint int, ws *workspace) []byte {
-	l := &layouter{tw: width, iw: indent, indents: append(ws.indents[:0], indentLevel{0, 0}),
-		scratch: ws.scratch[:0], rests: &ws.rests}
+func layoutDoc(m *docMem, d span, width, indent, sizeHint int, ws *workspace) []byte {
+	// The layouter lives on the stack (its fields change often); its
+	// stacks are kept in the workspace.
+	k := &ws.lay
+	l := layouter{m: m, tw: width, iw: indent, indents: append(k.indents[:0], indentLevel{0, 0}),
+		scratch: k.scratch[:0], rests: &ws.rests, flat: k.flat[:0], segs: k.segs[:0],
+		indentScratch: k.indentScratch[:0]}
 	l.out = make([]byte, 0, sizeHint+sizeHint/4+64)
-	top := []elem{{kind: eGroup, gann: gRegular, kids: d}}
+	top := []elem{{kind: eGroup, gann: gRegular, a: d.a, n: d.n}}
 	l.goList(top, nil)
-	ws.indents, ws.scratch = l.indents[:0], l.scratch[:0]
+	k.indents, k.scratch, k.flat, k.segs, k.indentScratch = l.indents[:0], l.scratch[:0], l.flat[:0], l.segs[:0], l.indentScratch[:0]
 	out := l.out
-	if endsWithEOFRegion(d) {
+	if m.endsWithEOFRegion(m.slice(d)) {
 		return bytes.TrimLeftFunc(out, isSpace)
 	}
 	out = bytes.TrimFunc(out, isSpace)

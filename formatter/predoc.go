@@ -6,6 +6,12 @@ import "unicode/utf8"
 // groups. A group is printed on one line when it fits, else its spacings
 // become line breaks (and its inner groups get the same choice). Texts
 // carry their nesting depth, which decides indentation after a line break.
+//
+// Documents hold no pointers: elements live in one array (docMem.els), a
+// group refers to its children by their position there, and a text to its
+// bytes in docMem.text. Building and normalising a document is then plain
+// copying that the garbage collector never has to look at, and the memory
+// is reused from one file to the next.
 
 // spacing kinds, ordered: merging two spacings keeps the larger in most
 // cases.
@@ -53,17 +59,58 @@ const (
 	eGroup
 )
 
+// elem is a text, a spacing or a group. For a text, [a, a+n) are its bytes
+// in docMem.text; for a group, [a, a+n) are its children in docMem.els.
 type elem struct {
 	kind  elemKind
 	tann  textAnn
 	gann  groupAnn
 	sp    spacing
-	n     int32 // newlines count for spNewlines
 	nest  int32
 	off   int32
-	width int32 // text width in characters
-	text  string
-	kids  []elem
+	width int32 // text width in characters; line breaks of spNewlines
+	a, n  uint32
+}
+
+// span is a run of elements in docMem.els.
+type span struct{ a, n uint32 }
+
+// docMem is the memory of a document. Elements are only ever appended,
+// and never changed once they are in els, so a slice of els taken earlier
+// stays valid for reading after more elements have been added.
+type docMem struct {
+	els  []elem
+	text []byte
+}
+
+func (m *docMem) reset() {
+	m.els = m.els[:0]
+	m.text = m.text[:0]
+}
+
+// size returns the number of elements the memory holds (for pooling).
+func (m *docMem) size() int { return cap(m.els) }
+
+func (m *docMem) slice(s span) []elem { return m.els[s.a : s.a+s.n : s.a+s.n] }
+
+func (m *docMem) kids(g *elem) []elem { return m.els[g.a : g.a+g.n : g.a+g.n] }
+
+func (m *docMem) kidSpan(g *elem) span { return span{g.a, g.n} }
+
+func (m *docMem) str(t *elem) []byte { return m.text[t.a : t.a+t.n] }
+
+// store appends es to the memory and returns where they are.
+func (m *docMem) store(es []elem) span {
+	a := len(m.els)
+	m.els = append(m.els, es...)
+	return span{uint32(a), uint32(len(es))}
+}
+
+// addText stores s and returns a text element for it.
+func (m *docMem) addText(s string, a textAnn, nest, off int32) elem {
+	st := len(m.text)
+	m.text = append(m.text, s...)
+	return elem{kind: eText, tann: a, nest: nest, off: off, width: int32(textWidth(s)), a: uint32(st), n: uint32(len(s))}
 }
 
 func textWidth(s string) int {
@@ -83,13 +130,14 @@ func isHardSpacing(e *elem) bool {
 	return e.kind == eSpacing && (e.sp == spHardspace || e.sp >= spHardline)
 }
 
-func isCommentElem(e *elem) bool {
+func (m *docMem) isComment(e *elem) bool {
 	switch e.kind {
 	case eText:
 		return e.tann == taComment || e.tann == taTrailingComment
 	case eGroup:
-		for i := range e.kids {
-			if !isCommentElem(&e.kids[i]) && !isHardSpacing(&e.kids[i]) {
+		kids := m.kids(e)
+		for i := range kids {
+			if !m.isComment(&kids[i]) && !isHardSpacing(&kids[i]) {
 				return false
 			}
 		}
@@ -105,7 +153,7 @@ func isVerbatimElem(e *elem) bool {
 // mergeSpacing combines two adjacent spacings.
 func mergeSpacing(a, b elem) elem {
 	x, y := a, b
-	if x.sp > y.sp || x.sp == spNewlines && y.sp == spNewlines && x.n > y.n {
+	if x.sp > y.sp || x.sp == spNewlines && y.sp == spNewlines && x.width > y.width {
 		x, y = y, x
 	}
 	switch {
@@ -114,88 +162,26 @@ func mergeSpacing(a, b elem) elem {
 	case x.sp == spSoftbreak && y.sp == spHardspace:
 		return spElem(spSoftspace)
 	case x.sp == spNewlines && y.sp == spNewlines:
-		return nlElem(x.n + y.n)
+		return nlElem(x.width + y.width)
 	case x.sp == spEmptyline && y.sp == spNewlines:
-		return nlElem(y.n + 2)
+		return nlElem(y.width + 2)
 	case x.sp == spHardspace && y.sp == spNewlines:
 		return y
 	case y.sp == spNewlines:
-		return nlElem(y.n + 1)
+		return nlElem(y.width + 1)
 	}
 	return y
 }
 
-func spElem(s spacing) elem    { return elem{kind: eSpacing, sp: s} }
-func nlElem(n int32) elem      { return elem{kind: eSpacing, sp: spNewlines, n: n} }
-func spacingEq(a, b elem) bool { return a.sp == b.sp && (a.sp != spNewlines || a.n == b.n) }
-
-// arena hands out element slices from large chunks, so that a document's
-// many small groups cost few allocations. Its chunks are reused by the
-// next document (see workspace).
-type arena struct {
-	chunks [][]elem
-	cur    int // chunk being filled
-	used   int // elements used in chunks[cur]
-}
-
-const arenaChunk = 1 << 13
-
-func (a *arena) reset() { a.cur, a.used = 0, 0 }
-
-// size returns the number of elements the arena holds.
-func (a *arena) size() int {
-	n := 0
-	for _, c := range a.chunks {
-		n += len(c)
-	}
-	return n
-}
-
-// copyOf returns a copy of src with its own storage (cap == len).
-func (a *arena) copyOf(src []elem) []elem {
-	n := len(src)
-	if n == 0 {
-		return nil
-	}
-	for a.cur < len(a.chunks) {
-		if c := a.chunks[a.cur]; len(c)-a.used >= n {
-			out := c[a.used : a.used+n : a.used+n]
-			a.used += n
-			copy(out, src)
-			return out
-		}
-		a.cur++
-		a.used = 0
-	}
-	a.chunks = append(a.chunks, make([]elem, max(arenaChunk, n)))
-	out := a.chunks[a.cur][:n:n]
-	a.used = n
-	copy(out, src)
-	return out
-}
-
-// alloc returns n elements of storage (cap == n), contents unspecified.
-func (a *arena) alloc(n int) []elem {
-	for a.cur < len(a.chunks) {
-		if c := a.chunks[a.cur]; len(c)-a.used >= n {
-			out := c[a.used : a.used+n : a.used+n]
-			a.used += n
-			return out
-		}
-		a.cur++
-		a.used = 0
-	}
-	a.chunks = append(a.chunks, make([]elem, max(arenaChunk, n)))
-	a.used = n
-	return a.chunks[a.cur][:n:n]
-}
+func spElem(s spacing) elem { return elem{kind: eSpacing, sp: s} }
+func nlElem(n int32) elem   { return elem{kind: eSpacing, sp: spNewlines, width: n} }
 
 // builder accumulates a document. Nesting and offsets apply to the texts
 // added while they are in effect. Elements of open groups live on a
-// scratch stack; a finished group's elements move to the arena.
+// scratch stack; a finished group's elements move to the document memory.
 type builder struct {
 	buf  []elem
-	ar   *arena
+	m    *docMem
 	nest int32
 	off  int32
 }
@@ -204,7 +190,7 @@ func (b *builder) textAnn(s string, a textAnn) {
 	if s == "" {
 		return
 	}
-	b.buf = append(b.buf, elem{kind: eText, tann: a, nest: b.nest, off: b.off, width: int32(textWidth(s)), text: s})
+	b.buf = append(b.buf, b.m.addText(s, a, b.nest, b.off))
 }
 
 func (b *builder) text(s string)            { b.textAnn(s, taRegular) }
@@ -214,34 +200,36 @@ func (b *builder) trailing(s string)        { b.textAnn(s, taTrailing) }
 
 // raw adds a text that is kept even when empty.
 func (b *builder) raw(s string, a textAnn) {
-	b.buf = append(b.buf, elem{kind: eText, tann: a, nest: b.nest, off: b.off, width: int32(textWidth(s)), text: s})
+	b.buf = append(b.buf, b.m.addText(s, a, b.nest, b.off))
 }
 
 func (b *builder) sp(s spacing) { b.buf = append(b.buf, spElem(s)) }
 
-func (b *builder) softline_()   { b.sp(spSoftbreak) }
-func (b *builder) line_()       { b.sp(spBreak) }
-func (b *builder) softline()    { b.sp(spSoftspace) }
-func (b *builder) line()        { b.sp(spSpace) }
-func (b *builder) hardspace()   { b.sp(spHardspace) }
-func (b *builder) hardline()    { b.sp(spHardline) }
-func (b *builder) emptyline()   { b.sp(spEmptyline) }
-func (b *builder) newline()     { b.buf = append(b.buf, nlElem(1)) }
-func (b *builder) add(d []elem) { b.buf = append(b.buf, d...) }
+func (b *builder) softline_() { b.sp(spSoftbreak) }
+func (b *builder) line_()     { b.sp(spBreak) }
+func (b *builder) softline()  { b.sp(spSoftspace) }
+func (b *builder) line()      { b.sp(spSpace) }
+func (b *builder) hardspace() { b.sp(spHardspace) }
+func (b *builder) hardline()  { b.sp(spHardline) }
+func (b *builder) emptyline() { b.sp(spEmptyline) }
+func (b *builder) newline()   { b.buf = append(b.buf, nlElem(1)) }
+
+// add adds the elements of a captured document.
+func (b *builder) add(d span) { b.buf = append(b.buf, b.m.slice(d)...) }
 
 // group adds a group holding what f adds.
 func (b *builder) group(a groupAnn, f func()) {
 	mark := len(b.buf)
 	f()
-	kids := b.ar.copyOf(b.buf[mark:])
-	b.buf = append(b.buf[:mark], elem{kind: eGroup, gann: a, kids: kids})
+	kids := b.m.store(b.buf[mark:])
+	b.buf = append(b.buf[:mark], elem{kind: eGroup, gann: a, a: kids.a, n: kids.n})
 }
 
 // capture returns what f adds, without adding it.
-func (b *builder) capture(f func()) []elem {
+func (b *builder) capture(f func()) span {
 	mark := len(b.buf)
 	f()
-	d := b.ar.copyOf(b.buf[mark:])
+	d := b.m.store(b.buf[mark:])
 	b.buf = b.buf[:mark]
 	return d
 }
@@ -261,34 +249,37 @@ func (b *builder) offset(n int, f func()) {
 }
 
 // nestDoc returns d one nesting level deeper.
-func nestDoc(d []elem) []elem {
-	out := make([]elem, len(d))
-	for i, e := range d {
+func (m *docMem) nestDoc(d span) span {
+	out := uint32(len(m.els))
+	m.els = append(m.els, m.slice(d)...)
+	for i := uint32(0); i < d.n; i++ {
+		e := m.els[out+i]
 		switch e.kind {
 		case eText:
 			e.nest++
 		case eGroup:
-			e.kids = nestDoc(e.kids)
+			k := m.nestDoc(m.kidSpan(&e))
+			e.a = k.a
 		}
-		out[i] = e
+		m.els[out+i] = e
 	}
-	return out
+	return span{out, d.n}
 }
 
 // addCompact adds d forced onto one line: soft spacings become spaces or
 // nothing, groups are flattened. It adds nothing and fails on hard line
 // breaks, disabled regions and raw text, and when the result is wider
 // than limit (limit < 0: no limit).
-func (b *builder) addCompact(d []elem, limit int) bool {
+func (b *builder) addCompact(d span, limit int) bool {
 	mark := len(b.buf)
-	if unexpandInto(&b.buf, d, &limit) {
+	if b.unexpandInto(b.m.slice(d), &limit) {
 		return true
 	}
 	b.buf = b.buf[:mark]
 	return false
 }
 
-func unexpandInto(out *[]elem, d []elem, limit *int) bool {
+func (b *builder) unexpandInto(d []elem, limit *int) bool {
 	noLimit := *limit < 0
 	for i := range d {
 		e := &d[i]
@@ -298,7 +289,7 @@ func unexpandInto(out *[]elem, d []elem, limit *int) bool {
 			case taDisableMarker, taVerbatim, taVerbatimEOF, taRawText:
 				return false
 			}
-			*out = append(*out, *e)
+			b.buf = append(b.buf, *e)
 			if !noLimit {
 				*limit -= int(e.width)
 				if *limit < 0 {
@@ -309,7 +300,7 @@ func unexpandInto(out *[]elem, d []elem, limit *int) bool {
 			switch e.sp {
 			case spBreak, spSoftbreak:
 			case spHardspace, spSpace, spSoftspace:
-				*out = append(*out, spElem(spHardspace))
+				b.buf = append(b.buf, spElem(spHardspace))
 				if !noLimit {
 					*limit--
 					if *limit < 0 {
@@ -320,30 +311,12 @@ func unexpandInto(out *[]elem, d []elem, limit *int) bool {
 				return false
 			}
 		case eGroup:
-			if !unexpandInto(out, e.kids, limit) {
+			if !b.unexpandInto(b.m.kids(e), limit) {
 				return false
 			}
 		}
 	}
 	return true
-}
-
-// unexpandShallow appends d to out, with soft spacings made compact (no
-// recursion into groups).
-func unexpandShallow(out, d []elem) []elem {
-	for _, e := range d {
-		if e.kind == eSpacing {
-			switch e.sp {
-			case spSpace, spSoftspace:
-				out = append(out, spElem(spHardspace))
-				continue
-			case spBreak, spSoftbreak:
-				continue
-			}
-		}
-		out = append(out, e)
-	}
-	return out
 }
 
 // fixup normalises a document: adjacent spacings and texts of the same
@@ -355,10 +328,9 @@ func unexpandShallow(out, d []elem) []elem {
 // fixer keeps scratch stacks shared by the nested runs of fixup: a run
 // uses the parts above the marks it starts with.
 type fixer struct {
-	ar    *arena
+	m     *docMem
 	out   []elem
 	front []elem // elements to process before the rest of the input (last is next)
-	text  []byte
 }
 
 // fxIn is the input of one fixup run: elements pushed back in front
@@ -400,9 +372,10 @@ func (s *fxIn) unshift(es []elem) {
 	}
 }
 
-func (f *fixer) fixup(in []elem) []elem {
+func (f *fixer) fixup(d span) span {
+	m := f.m
 	outMark := len(f.out)
-	st := fxIn{f: f, in: in, mark: len(f.front)}
+	st := fxIn{f: f, in: m.slice(d), mark: len(f.front)}
 	for {
 		x, ok := st.next()
 		if !ok {
@@ -411,77 +384,91 @@ func (f *fixer) fixup(in []elem) []elem {
 		y := st.peek()
 		switch {
 		case x.kind == eSpacing && y != nil && y.kind == eSpacing:
-			m := mergeSpacing(x, *y)
+			mg := mergeSpacing(x, *y)
 			st.next()
-			f.front = append(f.front, m)
+			f.front = append(f.front, mg)
 		case x.kind == eText && y != nil && y.kind == eText && y.tann == x.tann:
-			f.text = append(f.text[:0], x.text...)
+			// Adjacent texts are usually adjacent in memory too; then
+			// they need no copying.
 			for y != nil && y.kind == eText && y.tann == x.tann {
-				f.text = append(f.text, y.text...)
+				if x.a+x.n != y.a {
+					if int(x.a+x.n) != len(m.text) {
+						a := len(m.text)
+						m.text = append(m.text, m.str(&x)...)
+						x.a = uint32(a)
+					}
+					m.text = append(m.text, m.str(y)...)
+				}
+				x.n += y.n
 				x.width += y.width
 				st.next()
 				y = st.peek()
 			}
-			x.text = string(f.text)
 			f.front = append(f.front, x)
 		case x.kind == eSpacing && x.sp == spHardspace && y != nil && y.kind == eGroup:
 			g, _ := st.next()
-			kids := f.ar.alloc(len(g.kids) + 1)
-			kids[0] = x
-			copy(kids[1:], g.kids)
-			g.kids = kids
+			a := len(m.els)
+			m.els = append(m.els, x)
+			m.els = append(m.els, m.kids(&g)...)
+			g.a, g.n = uint32(a), g.n+1
 			f.front = append(f.front, g)
 		case x.kind == eSpacing && y != nil && y.kind == eGroup:
 			g, _ := st.next()
 			pre, body, post := f.splitGroup(g)
-			if len(body) == 0 {
-				st.unshift(post)
-				st.unshift(pre)
+			if body.n == 0 {
+				st.unshift(m.slice(post))
+				st.unshift(m.slice(pre))
 				f.front = append(f.front, x)
 				continue
 			}
-			head := f.ar.alloc(1 + len(pre))
-			head[0] = x
-			copy(head[1:], pre)
-			f.out = append(f.out, f.fixup(head)...)
-			f.out = append(f.out, elem{kind: eGroup, gann: g.gann, kids: body})
-			st.unshift(post)
+			a := len(m.els)
+			m.els = append(m.els, x)
+			m.els = append(m.els, m.slice(pre)...)
+			head := f.fixup(span{uint32(a), pre.n + 1})
+			f.out = append(f.out, m.slice(head)...)
+			f.out = append(f.out, elem{kind: eGroup, gann: g.gann, a: body.a, n: body.n})
+			st.unshift(m.slice(post))
 		case x.kind == eGroup:
 			pre, body, post := f.splitGroup(x)
-			if len(body) == 0 {
-				st.unshift(post)
-				st.unshift(pre)
+			if body.n == 0 {
+				st.unshift(m.slice(post))
+				st.unshift(m.slice(pre))
 				continue
 			}
-			f.out = append(f.out, f.fixup(pre)...)
-			f.out = append(f.out, elem{kind: eGroup, gann: x.gann, kids: body})
-			st.unshift(post)
+			fixed := f.fixup(pre)
+			f.out = append(f.out, m.slice(fixed)...)
+			f.out = append(f.out, elem{kind: eGroup, gann: x.gann, a: body.a, n: body.n})
+			st.unshift(m.slice(post))
 		default:
 			f.out = append(f.out, x)
 		}
 	}
-	res := f.ar.copyOf(f.out[outMark:])
+	res := m.store(f.out[outMark:])
 	f.out = f.out[:outMark]
 	return res
 }
 
 // splitGroup fixes a group's contents and splits off the hard spacings and
 // comments at its start and the hard spacings at its end.
-func (f *fixer) splitGroup(g elem) (pre, body, post []elem) {
-	inner := f.fixup(g.kids)
+func (f *fixer) splitGroup(g elem) (pre, body, post span) {
+	m := f.m
+	inner := f.fixup(m.kidSpan(&g))
+	es := m.slice(inner)
 	k := 0
-	for k < len(inner) && (isHardSpacing(&inner[k]) || isCommentElem(&inner[k]) || isVerbatimElem(&inner[k])) {
+	for k < len(es) && (isHardSpacing(&es[k]) || m.isComment(&es[k]) || isVerbatimElem(&es[k])) {
 		k++
 	}
-	pre = inner[:k:k]
-	rest := inner[k:]
-	j := len(rest)
-	for j > 0 && isHardSpacing(&rest[j-1]) {
+	j := len(es)
+	for j > k && isHardSpacing(&es[j-1]) {
 		j--
 	}
-	body, post = rest[:j:j], rest[j:]
-	if len(body) == 1 && body[0].kind == eGroup && body[0].gann == g.gann {
-		body = body[0].kids
+	pre = span{inner.a, uint32(k)}
+	body = span{inner.a + uint32(k), uint32(j - k)}
+	post = span{inner.a + uint32(j), uint32(len(es) - j)}
+	if body.n == 1 {
+		if b := &es[k]; b.kind == eGroup && b.gann == g.gann {
+			body = m.kidSpan(b)
+		}
 	}
 	return pre, body, post
 }

@@ -295,7 +295,7 @@ func (p *printer) strPart(pt strPart) {
 		d := b.capture(func() { p.whole(w) })
 		if !b.addCompact(d, 30) {
 			b.line_()
-			b.add(nestDoc(d))
+			b.add(b.m.nestDoc(d))
 			b.line_()
 		}
 		b.text("}")

@@ -323,6 +323,9 @@ func (c *converter) convertTrivia(pts []ptrivium, nextPos int) (string, trivia) 
 }
 
 func convertTrailing(pts []ptrivium) string {
+	if len(pts) == 1 && pts[0].kind == ptLineComment {
+		return trimSpace(pts[0].text)
+	}
 	var b strings.Builder
 	for _, p := range pts {
 		var t string
@@ -354,7 +357,11 @@ func convertTrailing(pts []ptrivium) string {
 // convertLeading turns raw trivia into the trivia leading a token,
 // resolving format directives in source order.
 func (c *converter) convertLeading(pts []ptrivium) trivia {
-	var out trivia
+	if len(pts) == 0 {
+		return nil
+	}
+	mark := len(c.trivSt)
+	out := c.trivSt
 	for i := range pts {
 		p := &pts[i]
 		switch p.kind {
@@ -378,7 +385,10 @@ func (c *converter) convertLeading(pts []ptrivium) trivia {
 			out = append(out, c.resolveDirective(p))
 		}
 	}
-	return out
+	c.trivSt = out
+	res := c.a.trivia.copy(out[mark:])
+	c.trivSt = out[:mark]
+	return res
 }
 
 // resolveDirective matches a directive against the open disabled region.

@@ -1,0 +1,59 @@
+package formatter
+
+import (
+	"testing"
+
+	"github.com/gonix/gonix/parser"
+)
+
+// BenchmarkPhases formats the corpus stopping after each stage of the
+// pipeline, so that the differences between the sub-benchmarks give the
+// cost of each stage (parse, convert, print, fixup, layout).
+func BenchmarkPhases(b *testing.B) {
+	srcs, n := corpusSources(b)
+	stages := []string{"parse", "convert", "print", "fixup", "layout"}
+	for depth, name := range stages {
+		b.Run(name, func(b *testing.B) {
+			b.SetBytes(n)
+			ws := new(workspace)
+			opts := Options{}.normalized()
+			b.ResetTimer()
+			c0 := cpuTime()
+			for i := 0; i < b.N; i++ {
+				for _, src := range srcs {
+					runStages(src, opts, ws, depth)
+				}
+			}
+			reportCPU(b, n, cpuTime()-c0)
+		})
+	}
+}
+
+func runStages(src []byte, opts Options, ws *workspace, depth int) {
+	t := parser.ParseSyntax(string(src), opts.Filename)
+	if depth == 0 {
+		return
+	}
+	ws.dm.reset()
+	c := newConverter(t, opts.Strict, &ws.conv)
+	w := c.file()
+	if depth == 1 {
+		return
+	}
+	p := &printer{}
+	p.b.m = &ws.dm
+	p.b.buf = ws.buf[:0]
+	p.whole(w)
+	d := ws.dm.store(p.b.buf)
+	ws.buf = p.b.buf[:0]
+	if depth == 2 {
+		return
+	}
+	ws.fx.m = &ws.dm
+	d = ws.fx.fixup(d)
+	if depth == 3 {
+		return
+	}
+	layoutDoc(&ws.dm, d, opts.Width, opts.Indent, len(src), ws)
+	ws.rests.n = 0
+}
