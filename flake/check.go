@@ -58,6 +58,11 @@ func (x *Session) Check(lf *LockedFlake, o CheckOptions) (*CheckResult, error) {
 	}
 	if !o.AcceptConfig {
 		for _, c := range lf.Flake.Config {
+			switch c.Name {
+			case "bash-prompt", "bash-prompt-prefix", "bash-prompt-suffix", "flake-registry",
+				"commit-lock-file-summary", "commit-lockfile-summary":
+				continue // settings Nix always accepts from a flake
+			}
 			warn(fmt.Sprintf("ignoring untrusted flake configuration setting '%s'.\nPass '--accept-flake-config' to trust it", c.Name))
 		}
 	}
