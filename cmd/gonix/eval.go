@@ -6,7 +6,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"runtime/debug"
 	"strconv"
 	"strings"
 
@@ -251,11 +250,7 @@ func runEval(s *streams, f *evalFlags) error {
 	if p := getenv("GONIX_MEMPROFILE"); p != "" {
 		defer writeMemProfile(p)
 	}
-	if getenv("GOGC") == "" {
-		// Evaluation allocates many short-lived objects from a small live
-		// heap; collecting half as often costs little memory.
-		debug.SetGCPercent(200)
-	}
+	tuneEvalGC(64<<20, 200)
 	st, done := newEvalState(evalOptions(s, f))
 	defer done()
 	out := bufio.NewWriter(s.out)
