@@ -30,6 +30,7 @@ type TraceError struct {
 	Err    error
 }
 
+// Error renders the context lines and the message on one line.
 func (e *TraceError) Error() string {
 	var b strings.Builder
 	for i := len(e.Traces) - 1; i >= 0; i-- {

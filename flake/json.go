@@ -43,14 +43,20 @@ func NewObject() *JSONValue { return &JSONValue{Kind: JSONObject, Fields: map[st
 // NewArray returns a JSON array.
 func NewArray(elems ...*JSONValue) *JSONValue { return &JSONValue{Kind: JSONArray, Arr: elems} }
 
-// JSONString, JSONUint, JSONInt and JSONBool make scalars.
+// JSONString makes a JSON string.
 func JSONString(s string) *JSONValue { return &JSONValue{Kind: JSONStringKind, Str: s} }
+
+// JSONUint makes a JSON number from an unsigned integer.
 func JSONUint(n uint64) *JSONValue {
 	return &JSONValue{Kind: JSONNumberKind, Num: strconv.FormatUint(n, 10)}
 }
+
+// JSONInt makes a JSON number from an integer.
 func JSONInt(n int64) *JSONValue {
 	return &JSONValue{Kind: JSONNumberKind, Num: strconv.FormatInt(n, 10)}
 }
+
+// JSONBool makes a JSON Boolean.
 func JSONBool(b bool) *JSONValue { return &JSONValue{Kind: JSONBoolKind, Bool: b} }
 
 // Set adds or replaces a field of an object.

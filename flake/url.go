@@ -12,6 +12,7 @@ import (
 // reference); parsing falls back to other forms on it.
 type BadURLError struct{ Msg string }
 
+// Error returns the message.
 func (e *BadURLError) Error() string { return e.Msg }
 
 func badURL(format string, args ...any) error {
