@@ -2,6 +2,7 @@ package builtins
 
 import (
 	_ "embed"
+	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
@@ -107,11 +108,11 @@ func derivationStrictInternal(st *eval.State, name string, attrs *eval.Attrs) ev
 	pos := st.DeterminePos(attrs, eval.NoPos)
 	structured := false
 	if a := attrs.Get(st.Sym("__structuredAttrs")); a != nil {
-		structured = st.ForceBool(a.Value, pos, "while evaluating the `__structuredAttrs` attribute passed to builtins.derivationStrict")
+		structured = st.ForceBool(a.Value, eval.NoPos, "while evaluating the `__structuredAttrs` attribute passed to builtins.derivationStrict")
 	}
 	ignoreNulls := false
 	if a := attrs.Get(st.Sym("__ignoreNulls")); a != nil {
-		ignoreNulls = st.ForceBool(a.Value, pos, "while evaluating the `__ignoreNulls` attribute passed to builtins.derivationStrict")
+		ignoreNulls = st.ForceBool(a.Value, eval.NoPos, "while evaluating the `__ignoreNulls` attribute passed to builtins.derivationStrict")
 	}
 	drv := &derivation.Derivation{Name: name, Env: map[string]string{}, InputDrvs: map[string][]string{}}
 	var ctx eval.Context
@@ -134,13 +135,13 @@ func derivationStrictInternal(st *eval.State, name string, attrs *eval.Attrs) ev
 			}
 			switch key {
 			case "__contentAddressed", "__impure":
-				if st.ForceBool(a.Value, pos, "") {
+				if st.ForceBool(a.Value, eval.NoPos, "") {
 					st.Raise(st.Errorf(eval.ErrEval, "content-addressed and impure derivations are not supported"))
 				}
 				return
 			case "args":
 				for _, e := range st.ForceList(a.Value, pos, "") {
-					drv.Args = append(drv.Args, st.CoerceToString(pos, e, &ctx, "while evaluating an element of the argument list", eval.CoerceOptions{CoerceMore: true, CopyToStore: true}))
+					drv.Args = append(drv.Args, st.CoerceToString(eval.NoPos, e, &ctx, "while evaluating an element of the argument list", eval.CoerceOptions{CoerceMore: true, CopyToStore: true}))
 				}
 				return
 			}
@@ -161,7 +162,10 @@ func derivationStrictInternal(st *eval.State, name string, attrs *eval.Attrs) ev
 				case "outputHashAlgo":
 					outputHashAlgo = st.ForceStringNoCtx(a.Value, pos, "")
 				case "outputHashMode":
-					hashMode = st.ForceStringNoCtx(a.Value, pos, "")
+					hashMode = checkHashMode(st, st.ForceStringNoCtx(a.Value, pos, ""))
+				case "allowedReferences", "allowedRequisites", "disallowedReferences", "disallowedRequisites", "maxSize", "maxClosureSize":
+					st.WarnAt(fmt.Sprintf("'structuredAttrs' disables the effect of the derivation attribute '%[1]s'; use 'outputChecks.<output>.%[1]s' instead", key),
+						a.Pos, []eval.Trace{{Msg: "while evaluating derivation '" + name + "'"}})
 				case "outputs":
 					var ss []string
 					for _, e := range st.ForceList(a.Value, pos, "") {
@@ -187,7 +191,7 @@ func derivationStrictInternal(st *eval.State, name string, attrs *eval.Attrs) ev
 			case "outputHashAlgo":
 				outputHashAlgo = s
 			case "outputHashMode":
-				hashMode = s
+				hashMode = checkHashMode(st, s)
 			case "outputs":
 				outputs = checkOutputs(st, strings.Fields(s))
 			}
@@ -253,13 +257,10 @@ func derivationStrictInternal(st *eval.State, name string, attrs *eval.Attrs) ev
 		}
 		method := storepath.Flat
 		switch hashMode {
-		case "", "flat":
 		case "recursive", "nar":
 			method = storepath.NAR
 		case "text":
 			method = storepath.Text
-		default:
-			st.Raise(st.Errorf(eval.ErrEval, "invalid value '%s' for 'outputHashMode' attribute", hashMode))
 		}
 		var algo nixhash.Algo
 		if outputHashAlgo != "" {
@@ -300,6 +301,19 @@ func derivationStrictInternal(st *eval.State, name string, attrs *eval.Attrs) ev
 		b.Add(st.Sym(name), eval.NewStringCtx(o.Path, eval.Context{"!" + name + "!" + drvPath}), eval.NoPos)
 	}
 	return b.Finish(eval.NoPos)
+}
+
+// checkHashMode validates an outputHashMode value as Nix does when it
+// meets the attribute.
+func checkHashMode(st *eval.State, s string) string {
+	switch s {
+	case "flat", "recursive", "nar", "text":
+		return s
+	case "git":
+		st.Raise(st.Errorf(eval.ErrEval, "experimental Nix feature 'git-hashing' is disabled; add '--extra-experimental-features git-hashing' to enable it"))
+	}
+	st.Raise(st.Errorf(eval.ErrEval, "invalid value '%s' for 'outputHashMode' attribute", s))
+	return ""
 }
 
 func appendUnique(ss []string, s string) []string {
