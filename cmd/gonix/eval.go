@@ -13,6 +13,7 @@ import (
 
 	"github.com/gonix/gonix/builtins"
 	"github.com/gonix/gonix/eval"
+	"github.com/gonix/gonix/internal/evalstore"
 	"github.com/gonix/gonix/parser"
 )
 
@@ -31,6 +32,9 @@ type evalFlags struct {
 	features               []string
 	lints                  parser.Lints
 	pure                   bool
+	// readWrite writes sources and derivations to the store while
+	// evaluating (--read-write-mode), as gonix instantiate does.
+	readWrite bool
 }
 
 type autoArg struct {
@@ -108,7 +112,9 @@ func parseEvalArgs(args []string) (*evalFlags, error) {
 		switch a {
 		case "-h", "--help":
 			return nil, nil
-		case "--eval", "--eval-only", "--read-write-mode", "--impure", "--no-eval-cache":
+		case "--read-write-mode":
+			f.readWrite = true
+		case "--eval", "--eval-only", "--impure", "--no-eval-cache":
 		case "--pure-eval":
 			f.pure = true
 		case "--strict":
@@ -209,6 +215,9 @@ func evalOptions(s *streams, f *evalFlags) eval.Options {
 		Stderr:               s.err,
 		Lints:                f.lints,
 		Store:                newEvalStore(),
+	}
+	if f.readWrite {
+		opts.Store = newStoreHook(evalstore.ReadWrite)
 	}
 	return opts
 }
