@@ -44,21 +44,19 @@ func registerStrings(r *eval.Registry) {
 		sep := st.ForceString(args[0], eval.NoPos, "while evaluating the first argument (the separator string) passed to builtins.concatStringsSep")
 		ctx := sep.Context()
 		list := st.ForceList(args[1], eval.NoPos, "while evaluating the second argument (the list of strings to concat) passed to builtins.concatStringsSep")
-		var b strings.Builder
+		// Coerce every element first, then join with one allocation.
+		parts := make([]string, len(list))
 		for i, e := range list {
-			if i > 0 {
-				b.WriteString(sep.S)
-			}
 			if s, ok := st.Force(e, eval.NoPos).(*eval.String); ok {
-				b.WriteString(s.S)
+				parts[i] = s.S
 				if s.HasContext() {
 					ctx = ctx.Merge(s.Context())
 				}
 				continue
 			}
-			b.WriteString(st.CoerceToString(eval.NoPos, e, &ctx, "while evaluating one element of the list of strings to concat passed to builtins.concatStringsSep", eval.CoerceOptions{}))
+			parts[i] = st.CoerceToString(eval.NoPos, e, &ctx, "while evaluating one element of the list of strings to concat passed to builtins.concatStringsSep", eval.CoerceOptions{})
 		}
-		return eval.NewStringCtx(b.String(), ctx)
+		return eval.NewStringCtx(strings.Join(parts, sep.S), ctx)
 	})
 	prim(r, "replaceStrings", 3, primReplaceStrings)
 }

@@ -141,6 +141,46 @@ func (a *Attrs) Get(name Symbol) *Attr {
 	return nil
 }
 
+// allocAttrs returns a set of n attributes to fill in (sorted by
+// symbol) and its attribute slice, with room for extra more; small sets
+// come in one allocation.
+func allocAttrs(n, extra int, pos Pos) (*Attrs, []Attr) {
+	if extra == 0 {
+		switch n {
+		case 1:
+			x := &struct {
+				Attrs
+				a [1]Attr
+			}{}
+			x.attrs, x.Pos = x.a[:], pos
+			return &x.Attrs, x.attrs
+		case 2:
+			x := &struct {
+				Attrs
+				a [2]Attr
+			}{}
+			x.attrs, x.Pos = x.a[:], pos
+			return &x.Attrs, x.attrs
+		case 3:
+			x := &struct {
+				Attrs
+				a [3]Attr
+			}{}
+			x.attrs, x.Pos = x.a[:], pos
+			return &x.Attrs, x.attrs
+		case 4:
+			x := &struct {
+				Attrs
+				a [4]Attr
+			}{}
+			x.attrs, x.Pos = x.a[:], pos
+			return &x.Attrs, x.attrs
+		}
+	}
+	as := &Attrs{attrs: make([]Attr, n, n+extra), Pos: pos}
+	return as, as.attrs
+}
+
 // newAttrsSorted wraps attributes already sorted by symbol.
 func newAttrsSorted(attrs []Attr, pos Pos) *Attrs {
 	return &Attrs{attrs: attrs, Pos: pos}

@@ -18,6 +18,9 @@ type LambdaExpr struct {
 	Body     Expr
 	NSlots   int
 	st       *State
+	// escapes counts consecutive calls whose environment was captured
+	// (see frameEnv).
+	escapes uint8
 }
 
 // Formal is one formal argument of a set pattern.
@@ -174,21 +177,22 @@ func (st *State) callFunction(fn Value, args []Value, pos Pos) Value {
 func (st *State) callCurried(f *Lambda, args []Value, pos Pos) (Value, int) {
 	lam, env := f.Fn, f.Env
 	var envs [8]*Env
+	var lams [8]*LambdaExpr
 	k := 0
 	for k < len(args)-1 && k < len(envs) && !lam.HasFormals {
 		inner, ok := lam.Body.(*exprLambda)
 		if !ok {
 			break
 		}
-		e := st.acquireEnv(env, lam.NSlots)
+		e := st.frameEnv(lam, env)
 		e.Vals[lam.ArgSlot] = args[k]
-		envs[k] = e
+		envs[k], lams[k] = e, lam
 		k++
 		lam, env = inner.fn, e
 	}
 	v := st.callLambda(lam, env, args[k], pos)
 	for i := k - 1; i >= 0; i-- {
-		st.releaseEnv(envs[i])
+		st.endFrame(lams[i], envs[i])
 	}
 	return v, k + 1
 }
@@ -242,7 +246,7 @@ func (st *State) callPrimOpTraced(p *PrimOp, args []Value, pos Pos) Value {
 // callLambda binds arg to the parameters of the function lam closed
 // over env and evaluates the body.
 func (st *State) callLambda(lam *LambdaExpr, closure *Env, arg Value, pos Pos) Value {
-	env := st.acquireEnv(closure, lam.NSlots)
+	env := st.frameEnv(lam, closure)
 	if lam.HasFormals {
 		st.bindFormals(lam, env, arg, pos)
 	} else {
@@ -254,7 +258,7 @@ func (st *State) callLambda(lam *LambdaExpr, closure *Env, arg Value, pos Pos) V
 	} else {
 		v = lam.Body.eval(st, env)
 	}
-	st.releaseEnv(env)
+	st.endFrame(lam, env)
 	return v
 }
 

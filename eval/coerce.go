@@ -246,6 +246,10 @@ type exprConcatStrings struct {
 type strPart struct {
 	pos Pos
 	e   Expr
+	// toStringArg is x when e is a call of the builtin toString with the
+	// argument x; when x is an integer at hand, the part is formatted
+	// directly (the same text toString gives, without the call).
+	toStringArg Expr
 }
 
 func (e *exprConcatStrings) getPos() Pos { return e.pos }
@@ -264,6 +268,13 @@ func (e *exprConcatStrings) eval(st *State, env *Env) Value {
 	var buf [8]string
 	strs := buf[:0]
 	for _, p := range e.parts {
+		if p.toStringArg != nil && (firstKind == KindString || first) {
+			if i, ok := immediateInt(p.toStringArg, env, true); ok {
+				strs = append(strs, strconv.FormatInt(i, 10))
+				first = false
+				continue
+			}
+		}
 		v := st.evalCtx(p.e, env, "in an operand of '+'")
 		if first {
 			firstKind = v.Kind()

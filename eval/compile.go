@@ -279,7 +279,7 @@ func (c *compiler) binary(n parser.Node) Expr {
 	a, b := c.expr(l), c.expr(r)
 	switch op.Kind() {
 	case parser.TokPlus:
-		return &exprConcatStrings{pos: opPos, parts: []strPart{{pos: c.pos(l.Start()), e: a}, {pos: c.pos(r.Start()), e: b}}}
+		return c.concat(&exprConcatStrings{pos: opPos, parts: []strPart{{pos: c.pos(l.Start()), e: a}, {pos: c.pos(r.Start()), e: b}}})
 	case parser.TokMinus:
 		return call("__sub", a, b)
 	case parser.TokStar:
@@ -333,7 +333,26 @@ func (c *compiler) stringExpr(n parser.Node) Expr {
 	if n.Kind() == parser.NodeIndString {
 		pos = c.pos(n.Start())
 	}
-	return &exprConcatStrings{pos: pos, forceString: true, parts: ps}
+	return c.concat(&exprConcatStrings{pos: pos, forceString: true, parts: ps})
+}
+
+// concat marks the parts of a string concatenation that call the base
+// environment's toString with one argument (see strPart.toStringArg).
+func (c *compiler) concat(e *exprConcatStrings) *exprConcatStrings {
+	for i := range e.parts {
+		call, ok := e.parts[i].e.(*exprCall)
+		if !ok || len(call.args) != 1 {
+			continue
+		}
+		v, ok := call.fn.(*exprVar)
+		if !ok || !v.global || c.globals.env != c.st.baseEnv {
+			continue
+		}
+		if p, ok := c.st.baseEnv.Vals[v.idx].(*PrimOp); ok && p.Name == "toString" && p.Arity == 1 {
+			e.parts[i].toStringArg = call.args[0]
+		}
+	}
+	return e
 }
 
 // pathExpr compiles a path literal, possibly with interpolations.

@@ -102,13 +102,41 @@ func (st *State) acquireEnv(up *Env, n int) *Env {
 }
 
 // releaseEnv returns an environment from acquireEnv to the pool, unless
-// it was captured. The caller must not use it afterwards.
-func (st *State) releaseEnv(e *Env) {
+// it was captured, and reports whether it did. The caller must not use
+// it afterwards.
+func (st *State) releaseEnv(e *Env) bool {
 	n := len(e.Vals)
 	if cap(e.Vals) == n {
-		return
+		return false
 	}
 	clear(e.Vals)
 	e.Up = nil
 	st.envPools[n] = append(st.envPools[n], e)
+	return true
+}
+
+// escapeLimit is the number of consecutive calls of a function whose
+// environment was captured after which its calls allocate environments
+// outside the pool (exactly sized, as a pooled one that gets captured
+// wastes a slot).
+const escapeLimit = 8
+
+// frameEnv returns the environment of a call of lam closed over up.
+func (st *State) frameEnv(lam *LambdaExpr, up *Env) *Env {
+	if lam.escapes >= escapeLimit {
+		return newEnv(up, lam.NSlots)
+	}
+	return st.acquireEnv(up, lam.NSlots)
+}
+
+// endFrame ends a call of lam with environment env (from frameEnv).
+func (st *State) endFrame(lam *LambdaExpr, env *Env) {
+	if lam.escapes >= escapeLimit {
+		return
+	}
+	if st.releaseEnv(env) {
+		lam.escapes = 0
+	} else {
+		lam.escapes++
+	}
 }

@@ -426,7 +426,7 @@ func (st *State) inheritEnv(from []Expr, up *Env, evalIn *Env) *Env {
 
 func (e *exprAttrs) eval(st *State, env *Env) Value {
 	dynEnv := env
-	attrs := make([]Attr, len(e.attrs), len(e.attrs)+len(e.dyn))
+	set, attrs := allocAttrs(len(e.attrs), len(e.dyn), e.pos)
 	if e.rec {
 		env2 := st.acquireEnv(env, e.nslots)
 		dynEnv = env2
@@ -466,7 +466,7 @@ func (e *exprAttrs) eval(st *State, env *Env) Value {
 			attrs[k] = Attr{Name: d.sym, Pos: d.pos, Value: v}
 		}
 	}
-	set := newAttrsSorted(attrs, e.pos)
+	set.attrs = attrs
 	if len(e.dyn) == 0 {
 		if e.rec {
 			st.releaseEnv(dynEnv)
