@@ -213,18 +213,33 @@ func render(w *whole, opts Options, sizeHint int, ws *workspace) []byte {
 		}
 		a.pre = a.pre[i:]
 	})
-	p := &printer{}
-	p.b.m = &ws.dm
-	p.b.buf = ws.buf[:0]
-	p.whole(&whole{e: e, trivia: w.trivia})
-	d := ws.dm.store(p.b.buf)
-	ws.buf = p.b.buf[:0]
-	if w.hasDirectives {
-		d = ws.dm.removeDisabled(d)
-	}
-	ws.fx.m = &ws.dm
-	d = ws.fx.fixup(d)
+	d := buildDoc(&whole{e: e, trivia: w.trivia}, ws, !w.hasDirectives)
 	return layoutDoc(&ws.dm, d, opts.Width, opts.Indent, sizeHint, ws)
+}
+
+// buildDoc prints w into a normalised document. Without stream it builds
+// the document raw and normalises it afterwards (the way directives need:
+// removeDisabled looks at the whole raw document).
+func buildDoc(w *whole, ws *workspace, stream bool) span {
+	ws.fx.m = &ws.dm
+	p := &printer{}
+	p.b = builder{m: &ws.dm, fx: &ws.fx, buf: ws.buf[:0], lv: ws.lv[:0], tmp: ws.tmp[:0]}
+	var d span
+	if stream {
+		p.b.start()
+		p.whole(w)
+		d = p.b.finish()
+	} else {
+		p.b.rawDepth = 1
+		p.whole(w)
+		d = ws.dm.store(p.b.buf)
+		if w.hasDirectives {
+			d = ws.dm.removeDisabled(d)
+		}
+		d = ws.fx.fixup(d)
+	}
+	ws.buf, ws.lv, ws.tmp = p.b.buf[:0], p.b.lv[:0], p.b.tmp[:0]
+	return d
 }
 
 // verify checks that out parses to the same syntax as the tree it was

@@ -8,10 +8,11 @@ import (
 
 // BenchmarkPhases formats the corpus stopping after each stage of the
 // pipeline, so that the differences between the sub-benchmarks give the
-// cost of each stage (parse, convert, print, fixup, layout).
+// cost of each stage (parse, convert, print with normalisation, layout;
+// and for comparison the same document built raw and normalised after).
 func BenchmarkPhases(b *testing.B) {
 	srcs, n := corpusSources(b)
-	stages := []string{"parse", "convert", "print", "fixup", "layout"}
+	stages := []string{"parse", "convert", "print+fixup (batch)", "print+fixup", "layout"}
 	for depth, name := range stages {
 		b.Run(name, func(b *testing.B) {
 			b.SetBytes(n)
@@ -30,7 +31,8 @@ func BenchmarkPhases(b *testing.B) {
 }
 
 func runStages(src []byte, opts Options, ws *workspace, depth int) {
-	t := parser.ParseSyntax(string(src), opts.Filename)
+	t := parser.ParseSyntaxReusing(string(src), opts.Filename, ws.tree)
+	ws.tree = t
 	if depth == 0 {
 		return
 	}
@@ -40,17 +42,13 @@ func runStages(src []byte, opts Options, ws *workspace, depth int) {
 	if depth == 1 {
 		return
 	}
-	p := &printer{}
-	p.b.m = &ws.dm
-	p.b.buf = ws.buf[:0]
-	p.whole(w)
-	d := ws.dm.store(p.b.buf)
-	ws.buf = p.b.buf[:0]
 	if depth == 2 {
+		// Printing and normalising happen together; this stage prints
+		// raw, for comparison.
+		buildDoc(w, ws, false)
 		return
 	}
-	ws.fx.m = &ws.dm
-	d = ws.fx.fixup(d)
+	d := buildDoc(w, ws, true)
 	if depth == 3 {
 		return
 	}

@@ -179,18 +179,35 @@ func nlElem(n int32) elem   { return elem{kind: eSpacing, sp: spNewlines, width:
 // builder accumulates a document. Nesting and offsets apply to the texts
 // added while they are in effect. Elements of open groups live on a
 // scratch stack; a finished group's elements move to the document memory.
+//
+// Unless it is in raw mode, the builder normalises the document as it goes
+// (see stream.go): what it accumulates is then exactly what fixup would
+// make of the document built in raw mode.
 type builder struct {
-	buf  []elem
-	m    *docMem
-	nest int32
-	off  int32
+	buf      []elem
+	m        *docMem
+	fx       *fixer
+	nest     int32
+	off      int32
+	rawDepth int     // > 0: elements are kept as they come (capture, directives)
+	lv       []level // open groups being normalised; lv[0] is the document
+	tmp      []elem
+}
+
+// emit adds one element.
+func (b *builder) emit(e elem) {
+	if b.rawDepth > 0 {
+		b.buf = append(b.buf, e)
+		return
+	}
+	b.feed(e)
 }
 
 func (b *builder) textAnn(s string, a textAnn) {
 	if s == "" {
 		return
 	}
-	b.buf = append(b.buf, b.m.addText(s, a, b.nest, b.off))
+	b.emit(b.m.addText(s, a, b.nest, b.off))
 }
 
 func (b *builder) text(s string)            { b.textAnn(s, taRegular) }
@@ -200,10 +217,10 @@ func (b *builder) trailing(s string)        { b.textAnn(s, taTrailing) }
 
 // raw adds a text that is kept even when empty.
 func (b *builder) raw(s string, a textAnn) {
-	b.buf = append(b.buf, b.m.addText(s, a, b.nest, b.off))
+	b.emit(b.m.addText(s, a, b.nest, b.off))
 }
 
-func (b *builder) sp(s spacing) { b.buf = append(b.buf, spElem(s)) }
+func (b *builder) sp(s spacing) { b.emit(spElem(s)) }
 
 func (b *builder) softline_() { b.sp(spSoftbreak) }
 func (b *builder) line_()     { b.sp(spBreak) }
@@ -212,25 +229,42 @@ func (b *builder) line()      { b.sp(spSpace) }
 func (b *builder) hardspace() { b.sp(spHardspace) }
 func (b *builder) hardline()  { b.sp(spHardline) }
 func (b *builder) emptyline() { b.sp(spEmptyline) }
-func (b *builder) newline()   { b.buf = append(b.buf, nlElem(1)) }
+func (b *builder) newline()   { b.emit(nlElem(1)) }
 
 // add adds the elements of a captured document.
-func (b *builder) add(d span) { b.buf = append(b.buf, b.m.slice(d)...) }
+func (b *builder) add(d span) {
+	if b.rawDepth > 0 {
+		b.buf = append(b.buf, b.m.slice(d)...)
+		return
+	}
+	for _, e := range b.m.slice(d) {
+		b.feed(e)
+	}
+}
 
 // group adds a group holding what f adds.
 func (b *builder) group(a groupAnn, f func()) {
-	mark := len(b.buf)
+	if b.rawDepth > 0 {
+		mark := len(b.buf)
+		f()
+		kids := b.m.store(b.buf[mark:])
+		b.buf = append(b.buf[:mark], elem{kind: eGroup, gann: a, a: kids.a, n: kids.n})
+		return
+	}
+	b.open()
 	f()
-	kids := b.m.store(b.buf[mark:])
-	b.buf = append(b.buf[:mark], elem{kind: eGroup, gann: a, a: kids.a, n: kids.n})
+	b.close(a)
 }
 
-// capture returns what f adds, without adding it.
+// capture returns what f adds, without adding it. The captured elements
+// are raw: they are normalised where they are added.
 func (b *builder) capture(f func()) span {
+	b.rawDepth++
 	mark := len(b.buf)
 	f()
 	d := b.m.store(b.buf[mark:])
 	b.buf = b.buf[:mark]
+	b.rawDepth--
 	return d
 }
 
@@ -271,14 +305,21 @@ func (m *docMem) nestDoc(d span) span {
 // breaks, disabled regions and raw text, and when the result is wider
 // than limit (limit < 0: no limit).
 func (b *builder) addCompact(d span, limit int) bool {
-	mark := len(b.buf)
-	if b.unexpandInto(b.m.slice(d), &limit) {
+	b.tmp = b.tmp[:0]
+	if !b.unexpandInto(b.m.slice(d), &limit) {
+		return false
+	}
+	if b.rawDepth > 0 {
+		b.buf = append(b.buf, b.tmp...)
 		return true
 	}
-	b.buf = b.buf[:mark]
-	return false
+	for _, e := range b.tmp {
+		b.feed(e)
+	}
+	return true
 }
 
+// unexpandInto appends the compact form of d to b.tmp.
 func (b *builder) unexpandInto(d []elem, limit *int) bool {
 	noLimit := *limit < 0
 	for i := range d {
@@ -289,7 +330,7 @@ func (b *builder) unexpandInto(d []elem, limit *int) bool {
 			case taDisableMarker, taVerbatim, taVerbatimEOF, taRawText:
 				return false
 			}
-			b.buf = append(b.buf, *e)
+			b.tmp = append(b.tmp, *e)
 			if !noLimit {
 				*limit -= int(e.width)
 				if *limit < 0 {
@@ -300,7 +341,7 @@ func (b *builder) unexpandInto(d []elem, limit *int) bool {
 			switch e.sp {
 			case spBreak, spSoftbreak:
 			case spHardspace, spSpace, spSoftspace:
-				b.buf = append(b.buf, spElem(spHardspace))
+				b.tmp = append(b.tmp, spElem(spHardspace))
 				if !noLimit {
 					*limit--
 					if *limit < 0 {
@@ -451,8 +492,11 @@ func (f *fixer) fixup(d span) span {
 // splitGroup fixes a group's contents and splits off the hard spacings and
 // comments at its start and the hard spacings at its end.
 func (f *fixer) splitGroup(g elem) (pre, body, post span) {
-	m := f.m
-	inner := f.fixup(m.kidSpan(&g))
+	return splitFixed(f.m, f.fixup(f.m.kidSpan(&g)), g.gann)
+}
+
+// splitFixed splits the fixed contents of a group of kind gann.
+func splitFixed(m *docMem, inner span, gann groupAnn) (pre, body, post span) {
 	es := m.slice(inner)
 	k := 0
 	for k < len(es) && (isHardSpacing(&es[k]) || m.isComment(&es[k]) || isVerbatimElem(&es[k])) {
@@ -466,7 +510,7 @@ func (f *fixer) splitGroup(g elem) (pre, body, post span) {
 	body = span{inner.a + uint32(k), uint32(j - k)}
 	post = span{inner.a + uint32(j), uint32(len(es) - j)}
 	if body.n == 1 {
-		if b := &es[k]; b.kind == eGroup && b.gann == g.gann {
+		if b := &es[k]; b.kind == eGroup && b.gann == gann {
 			body = m.kidSpan(b)
 		}
 	}

@@ -103,20 +103,26 @@ func (p *printer) prettyApp(indentFunction, preLine, hasPost bool, f, a expr) {
 			}
 		})
 	} else {
-		renderedF := b.capture(func() {
+		renderF := func() {
 			if preLine {
 				b.line()
 			}
 			b.group(gTransparent, func() { absorbApp(fw) })
-		})
-		simple := isSimple(&application{f: f, a: a})
+		}
 		b.group(gRegular, func() {
-			if simple && b.addCompact(renderedF, -1) {
-				b.hardspace()
-				p.absorbLast(a)
-				return
+			if isSimpleApp(f, a) {
+				// Only a simple call may be put on one line as it is;
+				// for that, the function part is printed aside first.
+				renderedF := b.capture(renderF)
+				if b.addCompact(renderedF, -1) {
+					b.hardspace()
+					p.absorbLast(a)
+					return
+				}
+				b.add(renderedF)
+			} else {
+				renderF()
 			}
-			b.add(renderedF)
 			b.line()
 			p.absorbLast(a)
 			if hasPost {
@@ -465,14 +471,19 @@ func isSimple(e expr) bool {
 	case *paren:
 		return !x.open.hasTrivia() && !x.close.hasTrivia() && isSimple(x.e)
 	case *application:
-		if f, ok := x.f.(*application); ok {
-			if _, ok := f.f.(*application); ok {
-				return false
-			}
-		}
-		return isSimple(x.f) && isSimple(x.a)
+		return isSimpleApp(x.f, x.a)
 	}
 	return false
+}
+
+// isSimpleApp is isSimple for the application `f a`.
+func isSimpleApp(f, a expr) bool {
+	if fa, ok := f.(*application); ok {
+		if _, ok := fa.f.(*application); ok {
+			return false
+		}
+	}
+	return isSimple(f) && isSimple(a)
 }
 
 // ---- first and last tokens ----

@@ -13,6 +13,8 @@ import (
 type workspace struct {
 	dm    docMem
 	buf   []elem
+	lv    []level
+	tmp   []elem
 	fx    fixer
 	conv  converter
 	lay   layouter

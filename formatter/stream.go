@@ -1,0 +1,177 @@
+package formatter
+
+// Normalising the document while it is built.
+//
+// fixup (predoc.go) reads a document from left to right, one element and
+// the element after it at a time, and pushes what it takes out of groups
+// back in front of the rest of its input. That is a machine which can be
+// fed one element at a time: it only has to wait while the element it
+// holds might still merge with the next one (a spacing, or a text). The
+// builder runs one such machine per open group, so that a group's elements
+// are normalised by the time the group is closed, and the document never
+// has to be copied and walked again.
+//
+// Two things need care to give exactly fixup's result:
+//
+//   - fixup moves a hard space before a group into the group before
+//     normalising it. The builder knows at the time a group is opened
+//     whether a hard space is waiting, and feeds it to the new group first.
+//   - fixup normalises the contents of every group it meets, even those
+//     it met before (the groups it pushes back in front of its input) and
+//     those of documents captured raw. Such groups get the same treatment
+//     here, from fixup itself; only the groups closed by the builder are
+//     taken as they are.
+
+// level is the state of the machine of one open group (or of the whole
+// document): its output so far is buf[mark:], and pend, when has is set,
+// is the element it holds back.
+type level struct {
+	mark int
+	pend elem
+	has  bool
+}
+
+// start prepares the builder to normalise a document.
+func (b *builder) start() {
+	b.lv = append(b.lv[:0], level{mark: len(b.buf)})
+}
+
+// finish ends the document and returns it, normalised.
+func (b *builder) finish() span {
+	l := &b.lv[0]
+	if l.has {
+		b.buf = append(b.buf, l.pend)
+	}
+	d := b.m.store(b.buf[l.mark:])
+	b.buf = b.buf[:l.mark]
+	b.lv = b.lv[:0]
+	return d
+}
+
+// open starts a group.
+func (b *builder) open() {
+	p := &b.lv[len(b.lv)-1]
+	nl := level{mark: len(b.buf)}
+	if p.has && p.pend.kind == eSpacing && p.pend.sp == spHardspace {
+		// fixup would move the hard space into the group.
+		nl.pend, nl.has = p.pend, true
+		p.has = false
+	}
+	b.lv = append(b.lv, nl)
+}
+
+// close ends the innermost open group.
+func (b *builder) close(a groupAnn) {
+	l := b.lv[len(b.lv)-1]
+	b.lv = b.lv[:len(b.lv)-1]
+	if l.has {
+		b.buf = append(b.buf, l.pend)
+	}
+	inner := b.m.store(b.buf[l.mark:])
+	b.buf = b.buf[:l.mark]
+	b.feedGroup(a, inner, true)
+}
+
+// feed passes one element to the machine of the innermost open group.
+func (b *builder) feed(e elem) {
+	if e.kind == eGroup {
+		b.feedGroup(e.gann, b.m.kidSpan(&e), false)
+		return
+	}
+	l := &b.lv[len(b.lv)-1]
+	if !l.has {
+		l.pend, l.has = e, true
+		return
+	}
+	x := &l.pend
+	switch {
+	case x.kind == eSpacing && e.kind == eSpacing:
+		*x = mergeSpacing(*x, e)
+	case x.kind == eText && e.kind == eText && e.tann == x.tann:
+		b.m.mergeText(x, &e)
+	default:
+		b.buf = append(b.buf, *x)
+		*x = e
+	}
+}
+
+// mergeText appends the text y to the text x.
+func (m *docMem) mergeText(x, y *elem) {
+	if x.a+x.n != y.a {
+		if int(x.a+x.n) != len(m.text) {
+			a := len(m.text)
+			m.text = append(m.text, m.str(x)...)
+			x.a = uint32(a)
+		}
+		m.text = append(m.text, m.str(y)...)
+	}
+	x.n += y.n
+	x.width += y.width
+}
+
+// feedSpan feeds the elements of d.
+func (b *builder) feedSpan(d span) {
+	for i := uint32(0); i < d.n; i++ {
+		b.feed(b.m.els[d.a+i])
+	}
+}
+
+// feedGroup passes a group to the machine of the innermost open group.
+// kids are its elements, already normalised when fixed is set.
+func (b *builder) feedGroup(a groupAnn, kids span, fixed bool) {
+	m := b.m
+	l := &b.lv[len(b.lv)-1]
+	if l.has {
+		x := l.pend
+		l.has = false
+		switch {
+		case x.kind == eSpacing && x.sp == spHardspace:
+			// Only groups that were not built here can meet a waiting
+			// hard space (see open).
+			k := uint32(len(m.els))
+			m.els = append(m.els, x)
+			m.els = append(m.els, m.slice(kids)...)
+			kids, fixed = span{k, kids.n + 1}, false
+		case x.kind == eSpacing:
+			if !fixed {
+				kids = b.fx.fixup(kids)
+			}
+			pre, body, post := splitFixed(m, kids, a)
+			if body.n == 0 {
+				b.feed(x)
+				b.feedSpan(pre)
+				b.feedSpan(post)
+				return
+			}
+			if pre.n == 0 {
+				b.buf = append(b.buf, x)
+			} else {
+				k := uint32(len(m.els))
+				m.els = append(m.els, x)
+				m.els = append(m.els, m.slice(pre)...)
+				head := b.fx.fixup(span{k, pre.n + 1})
+				b.buf = append(b.buf, m.slice(head)...)
+			}
+			b.buf = append(b.buf, elem{kind: eGroup, gann: a, a: body.a, n: body.n})
+			b.feedSpan(post)
+			return
+		default:
+			b.buf = append(b.buf, x)
+		}
+	}
+	if !fixed {
+		kids = b.fx.fixup(kids)
+	}
+	pre, body, post := splitFixed(m, kids, a)
+	if body.n == 0 {
+		b.feedSpan(pre)
+		b.feedSpan(post)
+		return
+	}
+	if pre.n > 0 {
+		fixedPre := b.fx.fixup(pre)
+		b.buf = append(b.buf, m.slice(fixedPre)...)
+	}
+	b.buf = append(b.buf, elem{kind: eGroup, gann: a, a: body.a, n: body.n})
+	b.feedSpan(post)
+}
