@@ -12,7 +12,6 @@ import (
 	"github.com/chzyer/readline"
 	"github.com/spf13/cobra"
 
-	"github.com/gonix/gonix/builtins"
 	"github.com/gonix/gonix/eval"
 	"github.com/gonix/gonix/parser"
 )
@@ -37,7 +36,8 @@ Tab completes variable names and attribute paths.`,
 			if np := getenv("NIX_PATH"); np != "" {
 				sp = append(sp, np)
 			}
-			st := builtins.New(eval.Options{SearchPath: sp, Stderr: s.err, Store: newEvalStore()})
+			st, done := newEvalState(eval.Options{SearchPath: sp, Stderr: s.err, Store: newEvalStore()})
+			defer done()
 			r := &repl{st: st, out: s.out, errw: s.err, vars: map[string]eval.Value{}}
 			for _, f := range args {
 				r.load(f)
