@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Evaluator benchmark: gonix eval --strict against nix-instantiate --eval
 # --strict on the same expressions, in one run on one machine. Prints wall
-# time (best of $RUNS), the gonix/Nix time ratio and peak RSS of each.
+# time and CPU time (user+sys, with its parts; best of $RUNS runs of each,
+# alternating), the gonix/Nix ratios, peak RSS of each, and the load
+# average before and after.
 #
 # Rows: foldl' over genList 10^6, naive fib 25, listToAttrs of 10^5
 # pairs, concatStringsSep of 10^5 strings, and nixpkgs lib's
@@ -27,35 +29,46 @@ if [[ -z "$lib" && -d "$mirror" ]]; then
     git -C "$mirror" archive "$librev" | tar -x -C "$lib"
 fi
 
-# measure CMD... -> prints "WALL CPU KB": best wall time and best CPU
-# time (user+sys) of $runs, and the largest peak RSS. On a loaded machine
-# CPU time is the steadier number.
-measure() {
-    local best="" cbest="" rss=0 i t u s m c
-    for ((i = 0; i < runs; i++)); do
-        /usr/bin/time -f '%e %U %S %M' "$@" > /dev/null 2> "$tmp/err" || true
-        read -r t u s m <<< "$(tail -1 "$tmp/err")"
-        c="$(awk "BEGIN{print $u + $s}")"
-        if [[ -z "$best" ]] || awk "BEGIN{exit !($t < $best)}"; then best=$t; fi
-        if [[ -z "$cbest" ]] || awk "BEGIN{exit !($c < $cbest)}"; then cbest=$c; fi
-        (( m > rss )) && rss=$m
-    done
-    echo "$best $cbest $rss"
+# once CMD... -> prints "WALL USER SYS KB" of one run.
+once() {
+    /usr/bin/time -f '%e %U %S %M' "$@" > /dev/null 2> "$tmp/err" || true
+    tail -1 "$tmp/err"
 }
 
-printf '%-16s %8s %8s %6s %8s %8s %6s %10s %10s\n' benchmark "gonix s" "nix s" ratio "g cpu" "n cpu" ratio "gonix KB" "nix KB"
+# row NAME FILE: runs gonix and Nix alternately $runs times each (so
+# that changing machine load hits both alike) and prints the best wall
+# time, the best CPU time (user+sys; on a loaded machine the steadier
+# number) with its user and sys parts, the gonix/Nix ratios, and the
+# largest peak RSS of each.
 row() {
-    local name=$1 file=$2
-    read -r gt gc gm <<< "$(measure "$gonix" eval --strict "$file")"
+    local name=$1 file=$2 i t u s m
+    local gt="" gc="" gu="" gs="" gm=0 nt=- nc=- nu=- ns=- nm=- ratio=- cratio=-
+    [[ $have_nix == 1 ]] && nt="" nc="" nm=0
+    for ((i = 0; i < runs; i++)); do
+        read -r t u s m <<< "$(once "$gonix" eval --strict "$file")"
+        if [[ -z "$gt" ]] || awk "BEGIN{exit !($t < $gt)}"; then gt=$t; fi
+        if [[ -z "$gc" ]] || awk "BEGIN{exit !($u + $s < $gc)}"; then gc="$(awk "BEGIN{print $u + $s}")" gu=$u gs=$s; fi
+        (( m > gm )) && gm=$m
+        [[ $have_nix == 1 ]] || continue
+        read -r t u s m <<< "$(once nix-instantiate --eval --strict "$file")"
+        if [[ -z "$nt" ]] || awk "BEGIN{exit !($t < $nt)}"; then nt=$t; fi
+        if [[ -z "$nc" ]] || awk "BEGIN{exit !($u + $s < $nc)}"; then nc="$(awk "BEGIN{print $u + $s}")" nu=$u ns=$s; fi
+        (( m > nm )) && nm=$m
+    done
     if [[ $have_nix == 1 ]]; then
-        read -r nt nc nm <<< "$(measure nix-instantiate --eval --strict "$file")"
         ratio="$(awk "BEGIN{ if ($nt > 0) printf \"%.2f\", $gt / $nt; else print \"-\" }")"
         cratio="$(awk "BEGIN{ if ($nc > 0) printf \"%.2f\", $gc / $nc; else print \"-\" }")"
-    else
-        nt=- nc=- nm=- ratio=- cratio=-
     fi
-    printf '%-16s %8s %8s %6s %8s %8s %6s %10s %10s\n' "$name" "$gt" "$nt" "$ratio" "$gc" "$nc" "$cratio" "$gm" "$nm"
+    local ncpu=-
+    [[ $have_nix == 1 ]] && ncpu="$nc ($nu+$ns)"
+    printf '%-16s %7s %7s %5s  %-17s %-17s %5s  %9s %9s\n' "$name" "$gt" "$nt" "$ratio" \
+        "$gc ($gu+$gs)" "$ncpu" "$cratio" "$gm" "$nm"
 }
+
+load() { cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo "?"; }
+echo "load average before: $(load); best of $runs alternating runs"
+printf '%-16s %7s %7s %5s  %-17s %-17s %5s  %9s %9s\n' benchmark "gonix s" "nix s" ratio \
+    "gonix cpu (u+s)" "nix cpu (u+s)" ratio "gonix KB" "nix KB"
 row "foldl' 10^6" "$here/eval/foldl.nix"
 row "fib 25" "$here/eval/fib.nix"
 row "listToAttrs 1e5" "$here/eval/listtoattrs.nix"
@@ -65,3 +78,4 @@ if [[ -n "$lib" && -f "$lib/lib/tests/misc.nix" ]]; then
 else
     echo "lib misc.nix: skipped (no nixpkgs.lib mirror; set NIXPKGS_LIB)"
 fi
+echo "load average after: $(load)"
