@@ -109,6 +109,7 @@ same evaluation results, same .drv and output paths, same store.`,
 		newBuildCmd(s), newDerivationCmd(s),
 		newInstantiateCmd(s),
 		newLSPCmd(s),
+		newDevelopCmd(s), newShellCmd(s),
 	)
 	for _, c := range root.Commands() {
 		wrapArgsValidation(c)
