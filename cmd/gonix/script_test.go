@@ -2,6 +2,7 @@ package main
 
 import (
 	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
@@ -24,7 +25,10 @@ func TestScript(t *testing.T) {
 			env.Setenv("HOME", env.WorkDir+"/home")
 			env.Setenv("XDG_DATA_HOME", env.WorkDir+"/xdg-data")
 			env.Setenv("NIX_PATH", "")
-			return nil
+			// The repository, for scripts that use its examples.
+			src, err := filepath.Abs("../..")
+			env.Setenv("GONIX_SRC", src)
+			return err
 		},
 	})
 }
