@@ -63,6 +63,17 @@ func (s *slab[T]) copy(src []T) []T {
 	return out
 }
 
+// newLeaf returns a leaf to fill in (its old contents are left).
+func (a *modelAlloc) newLeaf() *leaf {
+	s := &a.leaves
+	if s.cur >= len(s.chunks) || s.used == slabChunk {
+		s.room(1)
+	}
+	p := &s.chunks[s.cur][s.used]
+	s.used++
+	return p
+}
+
 // modelAlloc holds the slabs of the syntax model.
 type modelAlloc struct {
 	leaves   slab[leaf]

@@ -137,6 +137,22 @@ func (c *converter) begin(start int) ann {
 // finish ends a lexeme at offset end: the trivia after it is split into
 // its trailing comment and the trivia left pending for the next token.
 func (c *converter) finish(a *ann, end int) {
+	// Most tokens are followed by spaces, or by one line break and an
+	// indentation, and then by the next token: nothing to do.
+	src := c.src
+	i := end
+	for i < len(src) && (src[i] == ' ' || src[i] == '\t') {
+		i++
+	}
+	if i < len(src) && src[i] == '\n' {
+		i++
+		for i < len(src) && (src[i] == ' ' || src[i] == '\t') {
+			i++
+		}
+	}
+	if i == len(src) || plainStart(src[i]) {
+		return
+	}
 	pos := skipHSpace(c.src, end)
 	pts, next := c.parseTrivia(pos, c.scratch[:0])
 	c.scratch = pts[:0]
@@ -151,8 +167,8 @@ func (c *converter) finish(a *ann, end int) {
 
 func (c *converter) leaf(tk parser.Token, kind tokKind) *leaf {
 	start, end := tk.Start(), tk.End()
-	l := c.a.leaves.put(leaf{kind: kind, text: c.src[start:end]})
-	l.ann = c.begin(start)
+	l := c.a.newLeaf()
+	*l = leaf{ann: ann{pre: c.take(), line: c.line(start)}, kind: kind, text: c.src[start:end]}
 	c.finish(&l.ann, end)
 	return l
 }
@@ -170,26 +186,18 @@ func (c *converter) concatTrivia(a, b trivia) trivia {
 // EOF, and nodes. The result stays valid for the whole conversion.
 func (c *converter) sig(n parser.Node) []parser.Element {
 	start := len(c.sigs)
-	t := c.t
-	tok, end := n.FirstTokenIndex(), n.EndTokenIndex()
-	for ch := n.FirstChild(); ; ch = ch.Next() {
-		limit := end
-		if ch.Valid() {
-			limit = ch.FirstTokenIndex()
-		}
-		for ; tok < limit; tok++ {
-			tk := t.Token(tok)
-			if k := tk.Kind(); !k.IsTrivia() && k != parser.TokEOF {
-				c.sigs = append(c.sigs, parser.Element{Token: tk})
-			}
-		}
-		if !ch.Valid() {
-			break
-		}
-		c.sigs = append(c.sigs, parser.Element{Node: ch})
-		tok = ch.EndTokenIndex()
-	}
+	c.sigs = n.AppendSignificant(c.sigs)
 	return c.sigs[start:len(c.sigs):len(c.sigs)]
+}
+
+// plainStart reports whether a byte that follows horizontal space starts
+// neither trivia nor more space.
+func plainStart(b byte) bool {
+	switch b {
+	case '\n', '\r', '#', '/', '\v', '\f':
+		return false
+	}
+	return b < utf8.RuneSelf
 }
 
 // checkCR rejects a carriage return that does not end a line where a

@@ -17,100 +17,114 @@ type rest struct {
 	next *rest
 }
 
-type cframe struct {
-	d []elem
-	i int
-}
-
 // cursor walks a list of elements followed by a rest chain. Groups are
 // entered explicitly, so "the next element" means the next one in the list
 // being walked, the way a list with a group's contents spliced in front is
 // walked.
 type cursor struct {
 	m     *docMem
-	fr    [8]cframe
-	extra []cframe // frames beyond len(fr)
-	n     int
-	r     *rest
+	cur   []elem    // the innermost list
+	i     int       // position in cur
+	up    [8][]elem // what is left of the lists around it (innermost last)
+	extra [][]elem  // lists beyond len(up)
+	n     int       // lists saved in up and extra
+	r     *rest     // what follows them all
 }
 
 func (c *cursor) init(m *docMem, d []elem, r *rest) {
 	c.m = m
+	c.cur, c.i = d, 0
 	c.n = 0
 	c.r = r
-	if len(d) > 0 {
-		c.push(d)
-	}
 }
 
-func (c *cursor) top() *cframe {
-	if c.n <= len(c.fr) {
-		return &c.fr[c.n-1]
-	}
-	return &c.extra[c.n-1-len(c.fr)]
-}
-
-func (c *cursor) push(d []elem) {
-	if c.n < len(c.fr) {
-		c.fr[c.n] = cframe{d: d}
-	} else {
-		c.extra = append(c.extra[:c.n-len(c.fr)], cframe{d: d})
-	}
-	c.n++
-}
-
-func (c *cursor) normalize() bool {
-	for {
-		if c.n > 0 {
-			top := c.top()
-			if top.i < len(top.d) {
-				return true
-			}
+// refill makes the rest of cur non-empty, leaving the lists that are
+// done; it reports false at the end.
+func (c *cursor) refill() bool {
+	for c.i >= len(c.cur) {
+		c.i = 0
+		switch {
+		case c.n > len(c.up):
 			c.n--
-			continue
-		}
-		if c.r == nil {
+			c.cur = c.extra[c.n-len(c.up)]
+		case c.n > 0:
+			c.n--
+			c.cur = c.up[c.n]
+		case c.r != nil:
+			c.cur = c.r.d
+			c.r = c.r.next
+		default:
+			c.cur = nil
 			return false
 		}
-		if len(c.r.d) > 0 {
-			c.push(c.r.d)
-		}
-		c.r = c.r.next
 	}
+	return true
 }
 
 func (c *cursor) next() *elem {
-	if !c.normalize() {
+	if c.i < len(c.cur) {
+		c.i++
+		return &c.cur[c.i-1]
+	}
+	return c.nextSlow()
+}
+
+// nextSlow is next when the innermost list is done. (Kept apart, so that
+// next is inlined.)
+func (c *cursor) nextSlow() *elem {
+	if !c.refill() {
 		return nil
 	}
-	top := c.top()
-	e := &top.d[top.i]
-	top.i++
-	return e
+	c.i++
+	return &c.cur[c.i-1]
 }
 
 func (c *cursor) peek() *elem {
-	if !c.normalize() {
+	if c.i < len(c.cur) {
+		return &c.cur[c.i]
+	}
+	return c.peekSlow()
+}
+
+func (c *cursor) peekSlow() *elem {
+	if !c.refill() {
 		return nil
 	}
-	top := c.top()
-	return &top.d[top.i]
+	return &c.cur[c.i]
+}
+
+// enterList continues with d, then with what was left.
+func (c *cursor) enterList(d []elem) {
+	if len(d) == 0 {
+		return
+	}
+	if c.i < len(c.cur) {
+		rest := c.cur[c.i:]
+		if c.n < len(c.up) {
+			c.up[c.n] = rest
+		} else {
+			c.extra = append(c.extra[:c.n-len(c.up)], rest)
+		}
+		c.n++
+	}
+	c.cur, c.i = d, 0
 }
 
 // enter continues with the children of the group g.
 func (c *cursor) enter(g *elem) {
 	if g.n > 0 {
-		c.push(c.m.kids(g))
+		c.enterList(c.m.kids(g))
 	}
 }
 
 func (c *cursor) clone(dst *cursor) {
 	dst.m = c.m
-	dst.fr = c.fr
+	dst.cur, dst.i = c.cur, c.i
+	dst.up = c.up
 	dst.n = c.n
 	dst.r = c.r
-	if c.n > len(c.fr) {
-		dst.extra = append([]cframe(nil), c.extra[:c.n-len(c.fr)]...)
+	if c.n > len(c.up) {
+		dst.extra = append([][]elem(nil), c.extra[:c.n-len(c.up)]...)
 	} else {
 		dst.extra = nil
 	}
@@ -539,9 +553,7 @@ func (l *layouter) goGroup(head []elem, tail *rest, r *rest) bool {
 			c.next()
 		case first.kind == eGroup && first.n > 0 && l.m.els[first.a].kind == eSpacing:
 			c.next()
-			if first.n > 1 {
-				c.push(l.m.els[first.a+1 : first.a+first.n])
-			}
+			c.enterList(l.m.els[first.a+1 : first.a+first.n])
 		}
 		lineNL := l.top().nl
 		if nl > lineNL {
