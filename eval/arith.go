@@ -1,6 +1,9 @@
 package eval
 
-import "math"
+import (
+	"math"
+	"strconv"
+)
 
 // Integer arithmetic on values at hand.
 //
@@ -10,7 +13,8 @@ import "math"
 // bound to evaluated integers) and the operation cannot fail, the result
 // is computed directly: in eval without the builtin call's frame, and in
 // mkThunk as a ready thunk (see readyEnv) instead of a thunk that keeps
-// the environment. Computing the value early has no effects, and a ready
+// the environment. Short interpolated strings of parts at hand get a
+// ready thunk too. Computing the value early has no effects, and a ready
 // thunk still prints as unevaluated until it is forced. Anything else
 // takes the general path.
 
@@ -149,4 +153,64 @@ func (e *exprConcatStrings) immediateAdd(env *Env, force bool) (int64, bool) {
 	}
 	r, ok := addInt(a, b)
 	return r, ok
+}
+
+// maxImmediateString bounds the strings mkThunk computes early (a
+// thunk that is never forced should not cost much).
+const maxImmediateString = 256
+
+// immediateString computes an interpolated string whose parts are at
+// hand: literals, evaluated strings without context in variables, and
+// toString of integers at hand (only evaluated values; see
+// exprArith.immediate).
+func (e *exprConcatStrings) immediateString(env *Env) (Value, bool) {
+	if !e.forceString || len(e.parts) > 8 {
+		return nil, false
+	}
+	var buf [8]string
+	strs := buf[:0]
+	n := 0
+	for i := range e.parts {
+		p := &e.parts[i]
+		var s string
+		switch x := p.e.(type) {
+		case *exprConst:
+			str, ok := x.v.(*String)
+			if !ok || str.HasContext() {
+				return nil, false
+			}
+			s = str.S
+		case *exprVar:
+			en := env
+			for i := x.up; i > 0; i-- {
+				en = en.Up
+			}
+			v := en.Vals[x.idx]
+			if t, ok := v.(*Thunk); ok {
+				if t.env != nil {
+					return nil, false
+				}
+				v = t.code
+			}
+			str, ok := v.(*String)
+			if !ok || str.HasContext() {
+				return nil, false
+			}
+			s = str.S
+		default:
+			if p.toStringArg == nil {
+				return nil, false
+			}
+			i, ok := immediateInt(p.toStringArg, env, false)
+			if !ok {
+				return nil, false
+			}
+			s = strconv.FormatInt(i, 10)
+		}
+		if n += len(s); n > maxImmediateString {
+			return nil, false
+		}
+		strs = append(strs, s)
+	}
+	return NewString(joinStrings(strs)), true
 }

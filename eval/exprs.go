@@ -84,6 +84,9 @@ func (st *State) mkThunk(e Expr, env *Env) Value {
 		if n, ok := x.immediateAdd(env, false); ok {
 			return &Thunk{code: Int(n), env: readyEnv}
 		}
+		if v, ok := x.immediateString(env); ok {
+			return &Thunk{code: v, env: readyEnv}
+		}
 	}
 	capture(env)
 	return &Thunk{code: e, env: env}
