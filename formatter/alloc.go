@@ -74,6 +74,24 @@ func (a *modelAlloc) newLeaf() *leaf {
 	return p
 }
 
+// concat returns a followed by b, in one new slice.
+func (s *slab[T]) concat(a, b []T) []T {
+	n := len(a) + len(b)
+	if n == 0 {
+		return nil
+	}
+	if n > slabChunk/4 {
+		return append(append(make([]T, 0, n), a...), b...)
+	}
+	if s.cur >= len(s.chunks) || slabChunk-s.used < n {
+		s.room(n)
+	}
+	out := s.chunks[s.cur][s.used : s.used+n : s.used+n]
+	s.used += n
+	copy(out[copy(out, a):], b)
+	return out
+}
+
 // modelAlloc holds the slabs of the syntax model.
 type modelAlloc struct {
 	leaves   slab[leaf]

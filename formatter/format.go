@@ -206,7 +206,10 @@ func formatWith(t *parser.Tree, opts Options, ws *workspace) (out []byte, err er
 func render(w *whole, opts Options, sizeHint int, ws *workspace) []byte {
 	// Blank lines at the start of the file are dropped before the layout
 	// so they cannot influence it.
-	e := mapFirst(w.e, func(a *ann) {
+	if ws.conv.a == nil {
+		ws.conv.a = new(modelAlloc)
+	}
+	e := ws.conv.a.mapFirst(w.e, func(a *ann) {
 		i := 0
 		for i < len(a.pre) && a.pre[i].kind == tvEmptyLine {
 			i++
@@ -222,7 +225,10 @@ func render(w *whole, opts Options, sizeHint int, ws *workspace) []byte {
 // removeDisabled looks at the whole raw document).
 func buildDoc(w *whole, ws *workspace, stream bool) span {
 	ws.fx.m = &ws.dm
-	p := &printer{}
+	if ws.conv.a == nil {
+		ws.conv.a = new(modelAlloc)
+	}
+	p := &printer{a: ws.conv.a, operands: ws.operands[:0]}
 	p.b = builder{m: &ws.dm, fx: &ws.fx, buf: ws.buf[:0], lv: ws.lv[:0], tmp: ws.tmp[:0]}
 	var d span
 	if stream {
@@ -238,7 +244,7 @@ func buildDoc(w *whole, ws *workspace, stream bool) span {
 		}
 		d = ws.fx.fixup(d)
 	}
-	ws.buf, ws.lv, ws.tmp = p.b.buf[:0], p.b.lv[:0], p.b.tmp[:0]
+	ws.buf, ws.lv, ws.tmp, ws.operands = p.b.buf[:0], p.b.lv[:0], p.b.tmp[:0], p.operands[:0]
 	return d
 }
 

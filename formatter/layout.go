@@ -766,14 +766,21 @@ func layoutDoc(m *docMem, d span, width, indent, sizeHint int, ws *workspace) []
 	l := layouter{m: m, tw: width, iw: indent, indents: append(k.indents[:0], indentLevel{0, 0}),
 		scratch: k.scratch[:0], rests: &ws.rests, flat: k.flat[:0], segs: k.segs[:0],
 		indentScratch: k.indentScratch[:0]}
-	l.out = make([]byte, 0, sizeHint+sizeHint/4+64)
+	if want := sizeHint + sizeHint/4 + 64; cap(k.out) < want {
+		k.out = make([]byte, 0, want)
+	}
+	l.out = k.out[:0]
 	top := []elem{{kind: eGroup, gann: gRegular, a: d.a, n: d.n}}
 	l.goList(top, nil)
 	k.indents, k.scratch, k.flat, k.segs, k.indentScratch = l.indents[:0], l.scratch[:0], l.flat[:0], l.segs[:0], l.indentScratch[:0]
-	out := l.out
+	k.out = l.out[:0]
+	// The result gets memory of its own, of just its size.
 	if m.endsWithEOFRegion(m.slice(d)) {
-		return bytes.TrimLeftFunc(out, isSpace)
+		return append([]byte(nil), bytes.TrimLeftFunc(l.out, isSpace)...)
 	}
-	out = bytes.TrimFunc(out, isSpace)
-	return append(out, '\n')
+	trimmed := bytes.TrimFunc(l.out, isSpace)
+	out := make([]byte, len(trimmed)+1)
+	copy(out, trimmed)
+	out[len(trimmed)] = '\n'
+	return out
 }

@@ -210,6 +210,17 @@ func (b *builder) textAnn(s string, a textAnn) {
 	b.emit(b.m.addText(s, a, b.nest, b.off))
 }
 
+// textAnn2 adds the text s1+s2.
+func (b *builder) textAnn2(s1, s2 string, a textAnn) {
+	if s1 == "" && s2 == "" {
+		return
+	}
+	st := len(b.m.text)
+	b.m.text = append(append(b.m.text, s1...), s2...)
+	b.emit(elem{kind: eText, tann: a, nest: b.nest, off: b.off, width: int32(textWidth(s1) + textWidth(s2)),
+		a: uint32(st), n: uint32(len(s1) + len(s2))})
+}
+
 func (b *builder) text(s string)            { b.textAnn(s, taRegular) }
 func (b *builder) comment(s string)         { b.textAnn(s, taComment) }
 func (b *builder) trailingComment(s string) { b.textAnn(s, taTrailingComment) }

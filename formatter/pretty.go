@@ -4,6 +4,9 @@ package formatter
 // layout rules (RFC 166 style).
 type printer struct {
 	b builder
+	a *modelAlloc // where copies of model values go
+
+	operands []operand // stack of operator chains being printed
 }
 
 // ---- trivia and leaves ----
@@ -14,7 +17,7 @@ func (p *printer) trivium(t trivium) {
 	case tvEmptyLine:
 		b.emptyline()
 	case tvLineComment:
-		b.comment("#" + t.text)
+		b.textAnn2("#", t.text, taComment)
 		b.hardline()
 	case tvLangAnnotation:
 		b.comment("/* " + t.text + " */")
@@ -73,7 +76,7 @@ func (p *printer) trailText(c string) {
 		return
 	}
 	p.b.hardspace()
-	p.b.trailingComment("# " + c)
+	p.b.textAnn2("# ", c, taTrailingComment)
 	p.b.hardline()
 }
 
@@ -97,32 +100,22 @@ func (p *printer) leafNoPre(l *leaf) {
 
 func lineComment(c string) trivium { return trivium{kind: tvLineComment, text: " " + c} }
 
-func concatTrivia(a, b trivia) trivia {
-	if len(a) == 0 {
-		return b
-	}
-	if len(b) == 0 {
-		return a
-	}
-	out := make(trivia, 0, len(a)+len(b))
-	return append(append(out, a...), b...)
-}
-
 // moveTrailingCommentUp makes a leaf's trailing comment a line comment
 // before it.
-func moveTrailingCommentUp(l *leaf) *leaf {
+func (p *printer) moveTrailingCommentUp(l *leaf) *leaf {
 	if l.trail == "" {
 		return l
 	}
-	c := *l
-	c.pre = concatTrivia(l.pre, trivia{lineComment(l.trail)})
+	c := p.a.leaves.put(*l)
+	c.pre = p.a.concatTrivia(l.pre, trivia{lineComment(l.trail)})
 	c.trail = ""
-	return &c
+	return c
 }
 
-func (a *ann) moveTrailUp() {
+// moveTrailUp makes the trailing comment of a a line comment before it.
+func (ma *modelAlloc) moveTrailUp(a *ann) {
 	if a.trail != "" {
-		a.pre = concatTrivia(a.pre, trivia{lineComment(a.trail)})
+		a.pre = ma.concatTrivia(a.pre, trivia{lineComment(a.trail)})
 		a.trail = ""
 	}
 }
@@ -261,7 +254,7 @@ func (p *printer) prettyTerm(t expr) {
 		p.set(false, t)
 	case *paren:
 		b.group(gRegular, func() {
-			p.leaf(moveTrailingCommentUp(t.open))
+			p.leaf(p.moveTrailingCommentUp(t.open))
 			b.nested(func() {
 				p.absorbedInner(t.e)
 				p.trivia(t.close.pre)
@@ -459,10 +452,10 @@ func (p *printer) expr(e expr) {
 		body := x.body
 		extra := x.in.pre
 		if x.in.trail != "" {
-			extra = concatTrivia(extra, trivia{lineComment(x.in.trail)})
+			extra = p.a.concatTrivia(extra, trivia{lineComment(x.in.trail)})
 		}
 		if len(extra) > 0 {
-			body = mapFirst(body, func(a *ann) { a.pre = concatTrivia(extra, a.pre) })
+			body = p.a.mapFirst(body, func(a *ann) { a.pre = p.a.concatTrivia(extra, a.pre) })
 		}
 		b.group(gRegular, func() {
 			p.leaf(x.kw)
@@ -476,7 +469,7 @@ func (p *printer) expr(e expr) {
 			p.expr(body)
 		})
 	case *assertExpr:
-		f, a := insertIntoApp(x.kw, x.cond)
+		f, a := p.insertIntoApp(x.kw, x.cond)
 		b.group(gRegular, func() {
 			p.prettyApp(false, false, false, f, a)
 			p.leaf(x.semi)
@@ -486,7 +479,7 @@ func (p *printer) expr(e expr) {
 	case *ifExpr:
 		first := x
 		if x.ifKw.trail != "" {
-			first = mapFirst(x, (*ann).moveTrailUp).(*ifExpr)
+			first = p.a.mapFirst(x, p.a.moveTrailUp).(*ifExpr)
 		}
 		b.group(gRegular, func() { p.prettyIf(spSpace, first) })
 	case *abstraction:
@@ -523,10 +516,10 @@ func (p *printer) expr(e expr) {
 
 // insertIntoApp puts the assert keyword in front of an application chain,
 // so that `assert f x;` is laid out like a call.
-func insertIntoApp(kw *leaf, e expr) (expr, expr) {
+func (p *printer) insertIntoApp(kw *leaf, e expr) (expr, expr) {
 	if ap, ok := e.(*application); ok {
-		f, a := insertIntoApp(kw, ap.f)
-		return &application{f: f, a: a}, ap.a
+		f, a := p.insertIntoApp(kw, ap.f)
+		return p.a.apps.put(application{f: f, a: a}), ap.a
 	}
 	return kw, e
 }
@@ -549,7 +542,7 @@ func (p *printer) prettyIf(sep spacing, e expr) {
 	b.sp(sep)
 	b.nested(func() { p.groupExpr(x.then) })
 	b.sp(sep)
-	p.leaf(moveTrailingCommentUp(x.elseKw))
+	p.leaf(p.moveTrailingCommentUp(x.elseKw))
 	b.hardspace()
 	p.prettyIf(spHardline, x.els)
 }

@@ -15,8 +15,8 @@ func (p *printer) prettyApp(indentFunction, preLine, hasPost bool, f, a expr) {
 	var comment trivia
 	fw := f
 	if fa := firstAnn(f); fa.trail != "" || len(fa.pre) > 0 {
-		fw = mapFirst(f, func(x *ann) {
-			x.moveTrailUp()
+		fw = p.a.mapFirst(f, func(x *ann) {
+			p.a.moveTrailUp(x)
 			var keep trivia
 			for _, t := range x.pre {
 				if t.kind == tvLangAnnotation {
@@ -194,7 +194,7 @@ func (p *printer) absorbParen(par *paren) {
 				b.nested(func() {
 					e := par.e
 					if c := par.open.trail; c != "" {
-						e = mapFirst(e, func(a *ann) { a.pre = concatTrivia(trivia{lineComment(c)}, a.pre) })
+						e = p.a.mapFirst(e, func(a *ann) { a.pre = p.a.concatTrivia(trivia{lineComment(c)}, a.pre) })
 					}
 					p.expr(e)
 					p.trivia(par.close.pre)
@@ -306,25 +306,32 @@ func (p *printer) absorbRHS(e expr) {
 	})
 }
 
+// operand is an operand of a chain of operators, with the operator before
+// it (nil for the first).
+type operand struct {
+	op *leaf
+	e  expr
+}
+
+// flattenOp pushes the operands of a chain of the operator op onto
+// p.operands.
+func (p *printer) flattenOp(op string, before *leaf, x expr) {
+	if o, ok := x.(*operation); ok && o.op.text == op {
+		p.flattenOp(op, before, o.l)
+		p.flattenOp(op, o.op, o.r)
+		return
+	}
+	p.operands = append(p.operands, operand{before, x})
+}
+
 // prettyOp lays out a chain of the same operator, one operand per line
 // when it does not fit.
 func (p *printer) prettyOp(forceFirstWide bool, e *operation) {
 	b := &p.b
-	type operand struct {
-		op *leaf
-		e  expr
-	}
-	var parts []operand
-	var flatten func(op *leaf, x expr)
-	flatten = func(op *leaf, x expr) {
-		if o, ok := x.(*operation); ok && o.op.text == e.op.text {
-			flatten(op, o.l)
-			flatten(o.op, o.r)
-			return
-		}
-		parts = append(parts, operand{op, x})
-	}
-	flatten(nil, e)
+	mark := len(p.operands)
+	p.flattenOp(e.op.text, nil, e)
+	parts := p.operands[mark:]
+	defer func() { p.operands = p.operands[:mark] }()
 	sep := spSpace
 	if (e.op.text == "|>" || e.op.text == "<|") && len(parts) >= 4 {
 		sep = spHardline
@@ -340,7 +347,7 @@ func (p *printer) prettyOp(forceFirstWide bool, e *operation) {
 				continue
 			}
 			b.sp(sep)
-			p.leaf(moveTrailingCommentUp(pt.op))
+			p.leaf(p.moveTrailingCommentUp(pt.op))
 			x := pt.e
 			b.nested(func() {
 				switch y := x.(type) {
@@ -484,256 +491,4 @@ func isSimpleApp(f, a expr) bool {
 		}
 	}
 	return isSimple(f) && isSimple(a)
-}
-
-// ---- first and last tokens ----
-
-func firstAnn(e expr) *ann {
-	switch x := e.(type) {
-	case *leaf:
-		return &x.ann
-	case *stringTerm:
-		return &x.ann
-	case *pathTerm:
-		return &x.ann
-	case *listTerm:
-		return &x.open.ann
-	case *setTerm:
-		if x.krec != nil {
-			return &x.krec.ann
-		}
-		return &x.open.ann
-	case *selection:
-		return firstAnn(x.term)
-	case *paren:
-		return &x.open.ann
-	case *withExpr:
-		return &x.kw.ann
-	case *letExpr:
-		return &x.kw.ann
-	case *assertExpr:
-		return &x.kw.ann
-	case *ifExpr:
-		return &x.ifKw.ann
-	case *abstraction:
-		return firstParamAnn(x.param)
-	case *application:
-		return firstAnn(x.f)
-	case *operation:
-		return firstAnn(x.l)
-	case *memberCheck:
-		return firstAnn(x.e)
-	case *negation:
-		return &x.op.ann
-	case *inversion:
-		return &x.op.ann
-	}
-	return &ann{}
-}
-
-func firstParamAnn(p param) *ann {
-	switch x := p.(type) {
-	case *idParam:
-		return &x.name.ann
-	case *setParam:
-		return &x.open.ann
-	case *ctxParam:
-		return firstParamAnn(x.first)
-	}
-	return &ann{}
-}
-
-func firstLine(e expr) int { return firstAnn(e).line }
-
-func cloneLeaf(l *leaf, f func(*ann)) *leaf {
-	c := *l
-	f(&c.ann)
-	return &c
-}
-
-// mapFirst returns e with f applied to (a copy of) its first token.
-func mapFirst(e expr, f func(*ann)) expr {
-	switch x := e.(type) {
-	case *leaf:
-		return cloneLeaf(x, f)
-	case *stringTerm:
-		c := *x
-		f(&c.ann)
-		return &c
-	case *pathTerm:
-		c := *x
-		f(&c.ann)
-		return &c
-	case *listTerm:
-		c := *x
-		c.open = cloneLeaf(x.open, f)
-		return &c
-	case *setTerm:
-		c := *x
-		if x.krec != nil {
-			c.krec = cloneLeaf(x.krec, f)
-		} else {
-			c.open = cloneLeaf(x.open, f)
-		}
-		return &c
-	case *selection:
-		c := *x
-		c.term = mapFirst(x.term, f)
-		return &c
-	case *paren:
-		c := *x
-		c.open = cloneLeaf(x.open, f)
-		return &c
-	case *withExpr:
-		c := *x
-		c.kw = cloneLeaf(x.kw, f)
-		return &c
-	case *letExpr:
-		c := *x
-		c.kw = cloneLeaf(x.kw, f)
-		return &c
-	case *assertExpr:
-		c := *x
-		c.kw = cloneLeaf(x.kw, f)
-		return &c
-	case *ifExpr:
-		c := *x
-		c.ifKw = cloneLeaf(x.ifKw, f)
-		return &c
-	case *abstraction:
-		c := *x
-		c.param = mapFirstParam(x.param, f)
-		return &c
-	case *application:
-		c := *x
-		c.f = mapFirst(x.f, f)
-		return &c
-	case *operation:
-		c := *x
-		c.l = mapFirst(x.l, f)
-		return &c
-	case *memberCheck:
-		c := *x
-		c.e = mapFirst(x.e, f)
-		return &c
-	case *negation:
-		c := *x
-		c.op = cloneLeaf(x.op, f)
-		return &c
-	case *inversion:
-		c := *x
-		c.op = cloneLeaf(x.op, f)
-		return &c
-	}
-	return e
-}
-
-func mapFirstParam(pr param, f func(*ann)) param {
-	switch x := pr.(type) {
-	case *idParam:
-		return &idParam{name: cloneLeaf(x.name, f)}
-	case *setParam:
-		c := *x
-		c.open = cloneLeaf(x.open, f)
-		return &c
-	case *ctxParam:
-		c := *x
-		c.first = mapFirstParam(x.first, f)
-		return &c
-	}
-	return pr
-}
-
-func mapLastSel(s simpleSel, f func(*ann)) simpleSel {
-	switch s.kind {
-	case selID:
-		s.id = cloneLeaf(s.id, f)
-	case selInterp:
-		c := *s.interp
-		f(&c.ann)
-		s.interp = &c
-	case selString:
-		c := *s.str
-		f(&c.ann)
-		s.str = &c
-	}
-	return s
-}
-
-// mapLast returns e with f applied to (a copy of) its last token.
-func mapLast(e expr, f func(*ann)) expr {
-	switch x := e.(type) {
-	case *leaf, *stringTerm, *pathTerm:
-		return mapFirst(e, f)
-	case *listTerm:
-		c := *x
-		c.close = cloneLeaf(x.close, f)
-		return &c
-	case *setTerm:
-		c := *x
-		c.close = cloneLeaf(x.close, f)
-		return &c
-	case *selection:
-		c := *x
-		switch {
-		case x.def != nil:
-			c.def = mapLast(x.def, f)
-		case len(x.sels) > 0:
-			c.sels = append([]selector(nil), x.sels...)
-			c.sels[len(c.sels)-1].sel = mapLastSel(c.sels[len(c.sels)-1].sel, f)
-		default:
-			c.term = mapLast(x.term, f)
-		}
-		return &c
-	case *paren:
-		c := *x
-		c.close = cloneLeaf(x.close, f)
-		return &c
-	case *withExpr:
-		c := *x
-		c.body = mapLast(x.body, f)
-		return &c
-	case *letExpr:
-		c := *x
-		c.body = mapLast(x.body, f)
-		return &c
-	case *assertExpr:
-		c := *x
-		c.body = mapLast(x.body, f)
-		return &c
-	case *ifExpr:
-		c := *x
-		c.els = mapLast(x.els, f)
-		return &c
-	case *abstraction:
-		c := *x
-		c.body = mapLast(x.body, f)
-		return &c
-	case *application:
-		c := *x
-		c.a = mapLast(x.a, f)
-		return &c
-	case *operation:
-		c := *x
-		c.r = mapLast(x.r, f)
-		return &c
-	case *memberCheck:
-		c := *x
-		if len(x.sels) == 0 {
-			c.q = cloneLeaf(x.q, f)
-		} else {
-			c.sels = append([]selector(nil), x.sels...)
-			c.sels[len(c.sels)-1].sel = mapLastSel(c.sels[len(c.sels)-1].sel, f)
-		}
-		return &c
-	case *negation:
-		c := *x
-		c.e = mapLast(x.e, f)
-		return &c
-	case *inversion:
-		c := *x
-		c.e = mapLast(x.e, f)
-		return &c
-	}
-	return e
 }

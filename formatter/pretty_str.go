@@ -16,7 +16,7 @@ func (p *printer) param(pr param) {
 	case *setParam:
 		if len(x.attrs) == 0 {
 			b.group(gRegular, func() {
-				p.leaf(moveTrailingCommentUp(x.open))
+				p.leaf(p.moveTrailingCommentUp(x.open))
 				if x.open.line != x.close.line {
 					b.hardline()
 				} else {
@@ -30,12 +30,12 @@ func (p *printer) param(pr param) {
 		if canFlattenAttrs(x) {
 			sep = spSpace
 		}
-		attrs := moveParamsComments(x.attrs)
+		attrs := p.moveParamsComments(x.attrs)
 		for i, a := range attrs {
-			attrs[i] = moveParamAttrComment(a)
+			attrs[i] = p.moveParamAttrComment(a)
 		}
 		b.group(gRegular, func() {
-			p.leaf(moveTrailingCommentUp(x.open))
+			p.leaf(p.moveTrailingCommentUp(x.open))
 			b.sp(sep)
 			b.nested(func() {
 				for i, a := range attrs {
@@ -97,27 +97,29 @@ func hasDirective(t trivia) bool {
 
 // moveParamsComments moves comments written before a leading comma to the
 // name after it, and gives the last attribute a comma.
-func moveParamsComments(in []*paramAttr) []*paramAttr {
-	out := make([]*paramAttr, len(in))
-	for i, a := range in {
-		c := *a
-		out[i] = &c
+func (p *printer) moveParamsComments(in []*paramAttr) []*paramAttr {
+	ma := p.a
+	out := ma.pattrPtrs.copy(in)
+	for i, a := range out {
+		out[i] = ma.pattrs.put(*a)
 	}
 	for i, a := range out {
 		if a.ellipsis == nil && a.comma != nil && a.comma.trail == "" && i+1 < len(out) && !hasDirective(a.comma.pre) {
 			nx := out[i+1]
-			moved := a.comma.pre
-			switch {
-			case nx.ellipsis == nil:
-				nx.name = cloneLeaf(nx.name, func(x *ann) { x.pre = concatTrivia(moved, x.pre) })
-				a.comma = cloneLeaf(a.comma, func(x *ann) { x.pre = nil })
-			case i+2 == len(out):
-				nx.ellipsis = cloneLeaf(nx.ellipsis, func(x *ann) { x.pre = concatTrivia(moved, x.pre) })
-				a.comma = cloneLeaf(a.comma, func(x *ann) { x.pre = nil })
+			// (Nothing to move is nothing to change.)
+			if moved := a.comma.pre; len(moved) > 0 {
+				switch {
+				case nx.ellipsis == nil:
+					nx.name = ma.cloneLeaf(nx.name, func(x *ann) { x.pre = ma.concatTrivia(moved, x.pre) })
+					a.comma = ma.cloneLeaf(a.comma, func(x *ann) { x.pre = nil })
+				case i+2 == len(out):
+					nx.ellipsis = ma.cloneLeaf(nx.ellipsis, func(x *ann) { x.pre = ma.concatTrivia(moved, x.pre) })
+					a.comma = ma.cloneLeaf(a.comma, func(x *ann) { x.pre = nil })
+				}
 			}
 		}
 		if i == len(out)-1 && a.ellipsis == nil && a.comma == nil {
-			a.comma = &leaf{ann: ann{line: a.name.line}, text: ","}
+			a.comma = ma.leaves.put(leaf{ann: ann{line: a.name.line}, text: ","})
 		}
 	}
 	return out
@@ -125,24 +127,26 @@ func moveParamsComments(in []*paramAttr) []*paramAttr {
 
 // moveParamAttrComment moves a comment after a name (or default) behind
 // its comma.
-func moveParamAttrComment(a *paramAttr) *paramAttr {
+func (p *printer) moveParamAttrComment(a *paramAttr) *paramAttr {
 	if a.ellipsis != nil || a.comma == nil || a.comma.hasTrivia() {
 		return a
 	}
-	c := *a
+	ma := p.a
 	if a.q == nil {
 		if a.name.trail == "" {
 			return a
 		}
+		c := ma.pattrs.put(*a)
 		trail := a.name.trail
-		c.name = cloneLeaf(a.name, func(x *ann) { x.trail = "" })
-		c.comma = cloneLeaf(a.comma, func(x *ann) { x.trail = trail })
-		return &c
+		c.name = ma.cloneLeaf(a.name, func(x *ann) { x.trail = "" })
+		c.comma = ma.cloneLeaf(a.comma, func(x *ann) { x.trail = trail })
+		return c
 	}
+	c := ma.pattrs.put(*a)
 	var trail string
-	c.def = mapLast(a.def, func(x *ann) { trail, x.trail = x.trail, "" })
-	c.comma = cloneLeaf(a.comma, func(x *ann) { x.trail = trail })
-	return &c
+	c.def = ma.mapLast(a.def, func(x *ann) { trail, x.trail = x.trail, "" })
+	c.comma = ma.cloneLeaf(a.comma, func(x *ann) { x.trail = trail })
+	return c
 }
 
 // ---- strings ----

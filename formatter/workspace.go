@@ -11,15 +11,16 @@ import (
 // pooled, so formatting many files allocates little and the garbage
 // collector has little to do.
 type workspace struct {
-	dm    docMem
-	buf   []elem
-	lv    []level
-	tmp   []elem
-	fx    fixer
-	conv  converter
-	lay   layouter
-	rests restAlloc
-	tree  *parser.Tree // the last tree parsed here, whose arrays the next parse reuses
+	dm       docMem
+	buf      []elem
+	lv       []level
+	tmp      []elem
+	operands []operand
+	fx       fixer
+	conv     converter
+	lay      layouter
+	rests    restAlloc
+	tree     *parser.Tree // the last tree parsed here, whose arrays the next parse reuses
 }
 
 // maxPooledElems bounds the document memory a pooled workspace may keep
@@ -40,7 +41,7 @@ func getWorkspace() *workspace {
 // keeping.
 func (w *workspace) tooBig() bool {
 	return w.dm.size() > maxPooledElems || w.conv.size() > maxPooledElems ||
-		w.tree != nil && w.tree.NumTokens() > maxPooledTokens
+		w.tree != nil && w.tree.NumTokens() > maxPooledTokens || cap(w.lay.out) > 8*maxPooledTokens
 }
 
 func putWorkspace(w *workspace) {

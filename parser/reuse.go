@@ -33,10 +33,15 @@ func (t *Tree) nodesBuf() []node {
 }
 
 // reuseBuf returns an empty slice with room for n elements, using old's
-// memory when it has that room.
+// memory when it has that room. Otherwise the new memory is made half as
+// big again as old's, so that a series of files growing in size does not
+// need new memory each time.
 func reuseBuf[T any](old []T, n int) []T {
 	if cap(old) >= n {
 		return old[:0]
+	}
+	if old != nil {
+		n = max(n, cap(old)+cap(old)/2)
 	}
 	return make([]T, 0, n)
 }
