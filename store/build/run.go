@@ -3,6 +3,7 @@ package build
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -146,14 +147,13 @@ func (r *realiser) buildNode(ctx context.Context, n *node, finished func() int) 
 		}
 	}
 
-	logFile, err := os.CreateTemp("", "gonix-build-log-")
+	// The log streams, bzip2-compressed, into the store's log directory
+	// as the builder writes it (Nix's drvs/XX/REST.bz2).
+	logFile, err := st.CreateBuildLog(n.drvPath)
 	if err != nil {
 		return err
 	}
-	defer func() {
-		logFile.Close()
-		os.Remove(logFile.Name())
-	}()
+	defer logFile.Abort()
 	tail := newTail(r.opts.LogTail)
 	pr, pw, err := os.Pipe()
 	if err != nil {
@@ -166,10 +166,15 @@ func (r *realiser) buildNode(ctx context.Context, n *node, finished func() int) 
 		for {
 			line, err := br.ReadString('\n')
 			if line != "" {
-				logFile.WriteString(line)
+				io.WriteString(logFile, line)
 				l := strings.TrimRight(line, "\r\n")
-				tail.add(l)
-				r.report(Event{Kind: EvLog, Drv: n.drvPath, Name: n.name(), Line: l})
+				// Structured messages for Nix's logger ("@nix {...}",
+				// e.g. setPhase) stay in the log file but are not
+				// build output to show, as in Nix.
+				if !isJSONLogMessage(l) {
+					tail.add(l)
+					r.report(Event{Kind: EvLog, Drv: n.drvPath, Name: n.name(), Line: l})
+				}
 			}
 			if err != nil {
 				return
@@ -202,9 +207,8 @@ func (r *realiser) buildNode(ctx context.Context, n *node, finished func() int) 
 	pw.Close()
 	<-logDone
 	pr.Close()
-	logFile.Sync()
-	if _, err := logFile.Seek(0, io.SeekStart); err == nil {
-		st.WriteBuildLog(n.drvPath, logFile)
+	if err := logFile.Commit(); err != nil {
+		r.report(Event{Kind: EvWarning, Drv: n.drvPath, Name: n.name(), Line: err.Error()})
 	}
 
 	if runErr != nil {
@@ -408,4 +412,11 @@ func (t *tailBuf) lines() []string {
 		return append([]string(nil), t.buf[:t.next]...)
 	}
 	return append(append([]string(nil), t.buf[t.next:]...), t.buf[:t.next]...)
+}
+
+// isJSONLogMessage reports whether a builder's output line is a message
+// for Nix's logger: "@nix " followed by a JSON object.
+func isJSONLogMessage(line string) bool {
+	rest, ok := strings.CutPrefix(line, "@nix ")
+	return ok && json.Valid([]byte(rest))
 }
