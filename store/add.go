@@ -2,8 +2,6 @@ package store
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"hash"
@@ -12,7 +10,6 @@ import (
 	"path/filepath"
 	"slices"
 	"sort"
-	"syscall"
 
 	"github.com/gonix/gonix/store/nar"
 	"github.com/gonix/gonix/store/nixhash"
@@ -32,25 +29,11 @@ type staged struct {
 
 // stage creates a locked temporary directory in the store directory.
 func (s *Store) stage() (*staged, error) {
-	var rnd [8]byte
-	if _, err := rand.Read(rnd[:]); err != nil {
-		return nil, err
-	}
-	dir := filepath.Join(s.RealStoreDir(), fmt.Sprintf("%s%d-%s", tempPrefix, os.Getpid(), hex.EncodeToString(rnd[:])))
-	if err := os.Mkdir(dir, 0o700); err != nil {
-		return nil, fmt.Errorf("creating temporary directory in the store: %w", err)
-	}
-	f, err := os.Open(dir)
+	sd, err := s.NewScratchDir("add")
 	if err != nil {
-		os.Remove(dir)
 		return nil, err
 	}
-	if _, err := flock(f, syscall.LOCK_EX, true); err != nil {
-		f.Close()
-		os.Remove(dir)
-		return nil, err
-	}
-	return &staged{dir: dir, lock: f, obj: filepath.Join(dir, "x")}, nil
+	return &staged{dir: sd.Path, lock: sd.lock, obj: filepath.Join(sd.Path, "x")}, nil
 }
 
 func (st *staged) cleanup() {

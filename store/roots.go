@@ -208,7 +208,7 @@ func (s *Store) AddIndirectRoot(link string) error {
 		return fmt.Errorf("indirect GC root '%s' must be an absolute path", link)
 	}
 	name := filepath.Join(s.GCRootsDir(), "auto", AutoRootName(link))
-	return replaceSymlink(link, name)
+	return ReplaceSymlink(link, name)
 }
 
 // AddPermRoot makes link a symlink to storePath and registers it as an
@@ -222,7 +222,7 @@ func (s *Store) AddPermRoot(storePath, link string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if err := replaceSymlink(storePath, abs); err != nil {
+	if err := ReplaceSymlink(storePath, abs); err != nil {
 		return "", fmt.Errorf("creating GC root '%s': %w", abs, err)
 	}
 	if err := s.AddIndirectRoot(abs); err != nil {
@@ -231,8 +231,9 @@ func (s *Store) AddPermRoot(storePath, link string) (string, error) {
 	return abs, nil
 }
 
-// replaceSymlink atomically makes link a symlink to target.
-func replaceSymlink(target, link string) error {
+// ReplaceSymlink atomically makes link a symlink to target (a temporary
+// link renamed over it), as profile generations and GC roots need.
+func ReplaceSymlink(target, link string) error {
 	tmp := fmt.Sprintf("%s.tmp-%d", link, os.Getpid())
 	os.Remove(tmp)
 	if err := os.Symlink(target, tmp); err != nil {

@@ -379,12 +379,19 @@ func startDevelopShell(s *streams, st *store.Store, f *developFlags, env *devenv
 	if f.phase != "" && phaseDir != "" {
 		dir = phaseDir
 	}
-	p, err := devenv.Start(&devenv.Command{
+	return runWithStore(s, st, &devenv.Command{
 		Path: bash, Args: argv, Env: childEnv, Dir: dir,
-		Stdin: s.in, Stdout: s.out, Stderr: s.err,
-		StoreDir: string(st.Dir()), RealStoreDir: st.RealStoreDir(),
 		ScratchDir: filepath.Join(tmp, "root"),
 	})
+}
+
+// runWithStore runs c with the command's streams, the store visible at its
+// own directory (a mount namespace when it lives elsewhere), and returns
+// its exit status as the command's.
+func runWithStore(s *streams, st *store.Store, c *devenv.Command) error {
+	c.Stdin, c.Stdout, c.Stderr = s.in, s.out, s.err
+	c.StoreDir, c.RealStoreDir = string(st.Dir()), st.RealStoreDir()
+	p, err := devenv.Start(c)
 	if err != nil {
 		return err
 	}

@@ -186,23 +186,7 @@ func runShell(s *streams, f *shellFlags, args []string) error {
 		return err
 	}
 	defer store.RemoveTree(tmp)
-	p, err := devenv.Start(&devenv.Command{
-		Path: command[0], Args: command, Env: env,
-		Stdin: s.in, Stdout: s.out, Stderr: s.err,
-		StoreDir: string(st.Dir()), RealStoreDir: st.RealStoreDir(),
-		ScratchDir: tmp,
-	})
-	if err != nil {
-		return err
-	}
-	code, err := p.Wait()
-	if err != nil {
-		return err
-	}
-	if code != 0 {
-		return silentExit(code)
-	}
-	return nil
+	return runWithStore(s, st, &devenv.Command{Path: command[0], Args: command, Env: env, ScratchDir: tmp})
 }
 
 // shellBinDirs lists the bin directories of the outputs and of the

@@ -114,7 +114,7 @@ func CreateGeneration(s *store.Store, profile, storePath string) (string, error)
 	link := fmt.Sprintf("%s-%d-link", profile, num+1)
 	if strings.HasPrefix(link, s.ProfilesDir()+"/") || strings.HasPrefix(link, s.GCRootsDir()+"/") {
 		// Found by the collector directly.
-		if err := replaceSymlink(storePath, link); err != nil {
+		if err := store.ReplaceSymlink(storePath, link); err != nil {
 			return "", fmt.Errorf("creating generation: %w", err)
 		}
 		return link, nil
@@ -132,7 +132,7 @@ func SwitchLink(profile, genLink string) error {
 	if filepath.Dir(genLink) == filepath.Dir(profile) {
 		target = filepath.Base(genLink)
 	}
-	return replaceSymlink(target, profile)
+	return store.ReplaceSymlink(target, profile)
 }
 
 // Install makes storePath (a user environment) the profile's new current
@@ -248,18 +248,4 @@ func WipeHistory(profile string, olderThan time.Duration, log io.Writer) error {
 		sort.Ints(nums)
 	}
 	return DeleteGenerations(profile, nums, log)
-}
-
-// replaceSymlink atomically makes link a symlink to target.
-func replaceSymlink(target, link string) error {
-	tmp := fmt.Sprintf("%s.tmp-%d", link, os.Getpid())
-	os.Remove(tmp)
-	if err := os.Symlink(target, tmp); err != nil {
-		return err
-	}
-	if err := os.Rename(tmp, link); err != nil {
-		os.Remove(tmp)
-		return err
-	}
-	return nil
 }
