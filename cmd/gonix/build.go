@@ -6,6 +6,8 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -17,6 +19,7 @@ import (
 	"github.com/vbauerster/mpb/v8"
 	"github.com/vbauerster/mpb/v8/decor"
 
+	"github.com/gonix/gonix/internal/nixconf"
 	"github.com/gonix/gonix/store"
 	"github.com/gonix/gonix/store/build"
 	"github.com/gonix/gonix/store/substitute"
@@ -86,9 +89,15 @@ derivation found (selected with -A ATTRPATH, functions called with
 --arg NAME EXPR / --argstr NAME STR, -I PATH extending the search path)
 is instantiated and its selected output built; result links are named
 like nix-build's. Arguments may also be .drv paths, optionally with
-^OUT1,OUT2 (or ^*) selecting outputs. Options: --option NAME VALUE for sandbox (true|false),
-sandbox-paths, substituters, trusted-public-keys, require-sigs, cores,
-max-jobs, keep-going, keep-failed.`,
+^OUT1,OUT2 (or ^*) selecting outputs.
+
+Settings are read from nix.conf as Nix reads them ($NIX_CONF_DIR/nix.conf,
+default /etc/nix/nix.conf, then $XDG_CONFIG_HOME/nix/nix.conf, then
+$NIX_CONFIG) and --option NAME VALUE overrides them: sandbox (true|false),
+sandbox-paths, substituters, trusted-public-keys, require-sigs, substitute,
+cores, max-jobs, keep-going, keep-failed; extra-NAME appends to a list.
+As in Nix, sandbox = false in nix.conf does not apply to a store that is
+not at /nix/store: builds there are always sandboxed.`,
 		DisableFlagParsing: true,
 		RunE: func(cmd *cobra.Command, raw []string) error {
 			rest, opts, err := extractOptions(raw)
@@ -111,8 +120,8 @@ max-jobs, keep-going, keep-failed.`,
 	fl := cmd.Flags()
 	fl.StringVarP(&f.outLink, "out-link", "o", "result", "name of the result link")
 	fl.BoolVar(&f.noOutLink, "no-out-link", false, "do not create result links")
-	fl.IntVarP(&f.jobs, "max-jobs", "j", 1, "number of builds to run in parallel")
-	fl.IntVar(&f.cores, "cores", 0, "NIX_BUILD_CORES for builders (0: all CPUs)")
+	fl.IntVarP(&f.jobs, "max-jobs", "j", 0, "number of builds to run in parallel (0: max-jobs from nix.conf, default 1)")
+	fl.IntVar(&f.cores, "cores", 0, "NIX_BUILD_CORES for builders (0: cores from nix.conf, default all CPUs)")
 	fl.BoolVarP(&f.keepFailed, "keep-failed", "K", false, "keep the build directory of failed builds")
 	fl.BoolVarP(&f.keepGoing, "keep-going", "k", false, "keep building independent derivations after a failure")
 	fl.BoolVarP(&f.quiet, "no-build-output", "Q", false, "do not show build output")
@@ -230,46 +239,132 @@ func buildTargets(s *streams, st *store.Store, f *buildFlags, args []string) ([]
 	return out, nil
 }
 
-// buildOptions turns flags and --option settings into build.Options.
+// isBuildSetting reports whether gonix build understands a setting (in
+// nix.conf or as --option NAME VALUE; extra-NAME appends to the list
+// ones). Older aliases of these names count too.
+func isBuildSetting(name string) bool {
+	switch strings.TrimPrefix(name, "extra-") {
+	case "sandbox", "sandbox-paths", "substituters", "trusted-public-keys", "require-sigs",
+		"cores", "max-jobs", "keep-going", "keep-failed", "substitute",
+		"build-use-chroot", "build-use-sandbox", "build-chroot-dirs", "build-sandbox-paths",
+		"binary-caches", "binary-cache-public-keys", "build-use-substitutes", "build-cores",
+		"build-max-jobs":
+		return true
+	}
+	return false
+}
+
+// buildConfig is the configuration gonix build runs with: nix.conf as Nix
+// reads it (nixconf.Load), then the --option settings, plain ones before
+// extra- ones (the command line's order is not kept).
+func buildConfig(options map[string]string) (*nixconf.Config, error) {
+	conf, err := nixconf.Load(os.LookupEnv)
+	if err != nil {
+		return nil, err
+	}
+	names := make([]string, 0, len(options))
+	for name := range options {
+		if !isBuildSetting(name) && !isFlakeOption(name) {
+			return nil, usageError("unknown option '%s'", name)
+		}
+		names = append(names, name)
+	}
+	slices.SortFunc(names, func(a, b string) int {
+		ea, eb := strings.HasPrefix(a, "extra-"), strings.HasPrefix(b, "extra-")
+		if ea != eb {
+			if ea {
+				return 1
+			}
+			return -1
+		}
+		return strings.Compare(a, b)
+	})
+	for _, name := range names {
+		conf.Set(nixconf.Setting{Name: name, Value: options[name], Pos: "--option " + name})
+	}
+	return conf, nil
+}
+
+// settingError reports a bad setting value with where it was set.
+func settingError(s nixconf.Setting, format string, args ...any) error {
+	msg := fmt.Sprintf(format, args...)
+	if strings.HasPrefix(s.Pos, "--option") {
+		return usageError("option '%s': %s", s.Name, msg)
+	}
+	return fmt.Errorf("%s: setting '%s': %s", s.Pos, s.Name, msg)
+}
+
+// boolSetting reads a Boolean setting as Nix does (true or false).
+func boolSetting(conf *nixconf.Config, name string) (bool, bool, error) {
+	s, ok := conf.Lookup(name)
+	if !ok {
+		return false, false, nil
+	}
+	switch s.Value {
+	case "true":
+		return true, true, nil
+	case "false":
+		return false, true, nil
+	}
+	return false, false, settingError(s, "'%s' is not a Boolean (true or false)", s.Value)
+}
+
+// buildOptions turns flags, nix.conf and --option settings into
+// build.Options. Flags given on the command line win over both; -j and
+// --cores count as given when they are not at their defaults (0).
 func buildOptions(st *store.Store, f *buildFlags) (build.Options, error) {
 	o := build.Options{Jobs: f.jobs, Cores: f.cores, KeepFailed: f.keepFailed, KeepGoing: f.keepGoing, Timeout: f.timeout, Getenv: getenv}
-	sandboxSetting := f.sandbox
-	var subs, keys []string
-	requireSigs := true
-	for name, v := range f.options {
-		switch name {
-		case "sandbox":
-			sandboxSetting = v
-		case "sandbox-paths", "extra-sandbox-paths":
-			o.SandboxPaths = append(o.SandboxPaths, strings.Fields(v)...)
-		case "substituters", "extra-substituters":
-			subs = append(subs, strings.Fields(v)...)
-		case "trusted-public-keys", "extra-trusted-public-keys":
-			keys = append(keys, strings.Fields(v)...)
-		case "require-sigs":
-			requireSigs = v == "true"
-		case "cores":
-			n, err := strconv.Atoi(v)
-			if err != nil {
-				return o, usageError("option 'cores': '%s' is not an integer", v)
+	conf, err := buildConfig(f.options)
+	if err != nil {
+		return o, err
+	}
+	if f.jobs <= 0 {
+		s, _ := conf.Lookup("max-jobs")
+		switch s.Value {
+		case "auto":
+			o.Jobs = runtime.NumCPU()
+		default:
+			n, err := strconv.Atoi(s.Value)
+			if err != nil || n < 0 {
+				return o, settingError(s, "'%s' is not a number of jobs", s.Value)
+			}
+			o.Jobs = max(n, 1)
+		}
+	}
+	if f.cores == 0 {
+		if s, ok := conf.Lookup("cores"); ok {
+			n, err := strconv.Atoi(s.Value)
+			if err != nil || n < 0 {
+				return o, settingError(s, "'%s' is not an integer", s.Value)
 			}
 			o.Cores = n
-		case "max-jobs":
-			n, err := strconv.Atoi(v)
-			if err != nil {
-				return o, usageError("option 'max-jobs': '%s' is not an integer", v)
+		}
+	}
+	for name, dst := range map[string]*bool{"keep-going": &o.KeepGoing, "keep-failed": &o.KeepFailed} {
+		v, set, err := boolSetting(conf, name)
+		if err != nil {
+			return o, err
+		}
+		if set && !*dst {
+			*dst = v
+		}
+	}
+	o.SandboxPaths = conf.Fields("sandbox-paths")
+	sandboxSetting := f.sandbox
+	if sandboxSetting == "" {
+		if s, ok := conf.Lookup("sandbox"); ok {
+			sandboxSetting = s.Value
+			// Nix always sandboxes builds for a store that is not at
+			// /nix/store ("diverted"), whatever nix.conf says; only an
+			// explicit --option sandbox false is refused there.
+			if st.Root != "/" && !strings.HasPrefix(s.Pos, "--option") {
+				if m, err := build.ParseSandboxMode(s.Value); err == nil && m == build.SandboxOff {
+					sandboxSetting = "auto"
+				}
 			}
-			o.Jobs = n
-		case "keep-going":
-			o.KeepGoing = v == "true"
-		case "keep-failed":
-			o.KeepFailed = v == "true"
-		case "substitute":
-			if v == "false" {
-				subs = nil
+			if _, err := build.ParseSandboxMode(sandboxSetting); err != nil {
+				return o, settingError(s, "%v", err)
 			}
-		default:
-			return o, usageError("unknown option '%s'", name)
 		}
 	}
 	mode, err := build.ParseSandboxMode(sandboxSetting)
@@ -277,15 +372,25 @@ func buildOptions(st *store.Store, f *buildFlags) (build.Options, error) {
 		return o, usageError("%v", err)
 	}
 	o.Sandbox = mode
-	if len(subs) > 0 {
-		trust, err := substitute.ParsePublicKeys(keys)
+	useSubs, _, err := boolSetting(conf, "substitute")
+	if err != nil {
+		return o, err
+	}
+	requireSigs, _, err := boolSetting(conf, "require-sigs")
+	if err != nil {
+		return o, err
+	}
+	if subs := conf.Fields("substituters"); useSubs && len(subs) > 0 {
+		trust, err := substitute.ParsePublicKeys(conf.Fields("trusted-public-keys"))
 		if err != nil {
-			return o, err
+			s, _ := conf.Lookup("trusted-public-keys")
+			return o, fmt.Errorf("%s: %w", s.Pos, err)
 		}
 		for _, u := range subs {
 			c, err := substitute.Open(u, st, substitute.Options{TrustedKeys: trust, RequireSigs: requireSigs})
 			if err != nil {
-				return o, err
+				s, _ := conf.Lookup("substituters")
+				return o, fmt.Errorf("%s: %w", s.Pos, err)
 			}
 			o.Substituters = append(o.Substituters, c)
 		}

@@ -16,7 +16,7 @@ import (
 // to the store while they were evaluated) with all their outputs, and
 // reports failures by attribute, as nix flake check does.
 func buildFlakeChecks(e *flakeEnv, checks []flake.CheckDrv) error {
-	opts, err := buildOptions(e.store, &buildFlags{jobs: 1, options: e.fa.options})
+	opts, err := buildOptions(e.store, &buildFlags{options: e.fa.options})
 	if err != nil {
 		return err
 	}

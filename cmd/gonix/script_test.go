@@ -25,6 +25,9 @@ func TestScript(t *testing.T) {
 			env.Setenv("HOME", env.WorkDir+"/home")
 			env.Setenv("XDG_DATA_HOME", env.WorkDir+"/xdg-data")
 			env.Setenv("NIX_PATH", "")
+			// No host nix.conf: scripts write $WORK/etc-nix/nix.conf.
+			env.Setenv("NIX_CONF_DIR", env.WorkDir+"/etc-nix")
+			env.Setenv("XDG_CONFIG_DIRS", env.WorkDir+"/xdg-config-dirs")
 			// The repository, for scripts that use its examples.
 			src, err := filepath.Abs("../..")
 			env.Setenv("GONIX_SRC", src)
