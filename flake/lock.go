@@ -30,6 +30,13 @@ type LockFlags struct {
 	ReferenceLockFile string
 	// OutputLockFile is written instead of the flake's flake.lock.
 	OutputLockFile string
+	// CommitLockFile commits a changed flake.lock of a flake in a Git
+	// work tree (--commit-lock-file): only flake.lock, with the message
+	// "flake.lock: Update" (or "Add"), a blank line and the changes.
+	CommitLockFile bool
+	// CommitLockFileSummary replaces the message's first line (Nix's
+	// commit-lock-file-summary setting) when not empty.
+	CommitLockFileSummary string
 	// InputOverrides are --override-input PATH REF, in order.
 	InputOverrides []InputOverride
 	// InputUpdates are --update-input PATH (or `flake update NAME`).
@@ -310,6 +317,9 @@ func (x *Session) lockFlake(top Ref, flake *Flake, flags LockFlags, useTop, useI
 	}
 	text := newLock.String() + "\n"
 	if flags.OutputLockFile != "" {
+		if flags.CommitLockFile {
+			return nil, errors.New("'--commit-lock-file' and '--output-lock-file' are incompatible")
+		}
 		if err := os.WriteFile(flags.OutputLockFile, []byte(text), 0o644); err != nil {
 			return nil, err
 		}
@@ -323,6 +333,9 @@ func (x *Session) lockFlake(top Ref, flake *Flake, flags LockFlags, useTop, useI
 	out := filepath.Join(srcPath, rel)
 	_, statErr := os.Stat(out)
 	existed := statErr == nil
+	if flags.CommitLockFile && top.Input.Type() != "git" {
+		return nil, fmt.Errorf("cannot commit '%s' of flake '%s' because it is not in a Git repository (--commit-lock-file needs a git flake; drop the flag to only write the lock file)", rel, top)
+	}
 	d := strings.TrimRight(diff, "\n")
 	switch {
 	case existed && d == "":
@@ -335,8 +348,20 @@ func (x *Session) lockFlake(top Ref, flake *Flake, flags LockFlags, useTop, useI
 	if err := writeFileAtomic(out, []byte(text)); err != nil {
 		return nil, fmt.Errorf("writing lock file %q: %w", out, err)
 	}
+	committed := false
 	if top.Input.Type() == "git" {
-		gitAddIntent(srcPath, rel)
+		ignored := gitAddIntent(srcPath, rel)
+		if flags.CommitLockFile {
+			if ignored {
+				s.warn(fmt.Sprintf("not committing '%s' because Git ignores it", rel))
+			} else {
+				msg := commitMessage(rel, existed, flags.CommitLockFileSummary, Diff(oldLock, newLock, false))
+				if err := gitCommitFile(srcPath, rel, msg); err != nil {
+					return nil, fmt.Errorf("committing lock file %q: %w", out, err)
+				}
+				committed = true
+			}
+		}
 	}
 	res.Written = true
 	// The source changed: read the flake again.
@@ -344,6 +369,11 @@ func (x *Session) lockFlake(top Ref, flake *Flake, flags LockFlags, useTop, useI
 	fl2, err := x.getFlake(top, useTop, nil)
 	if err != nil {
 		return nil, err
+	}
+	if committed {
+		if rev := fl2.LockedRef.Input.Rev(); rev != "" && rev != flake.LockedRef.Input.Rev() {
+			s.warn(fmt.Sprintf("committed new revision '%s'", rev))
+		}
 	}
 	res.Flake = fl2
 	res.NodePaths[newLock.Root] = fl2.Dir
@@ -559,9 +589,11 @@ func writeFileAtomic(path string, data []byte) error {
 
 // gitAddIntent marks a new file as tracked (git add --intent-to-add)
 // unless it is ignored, as Nix does after writing flake.lock.
-func gitAddIntent(repo, rel string) {
+// It reports whether Git ignores the file (then it is not added).
+func gitAddIntent(repo, rel string) (ignored bool) {
 	if exec.Command("git", "-C", repo, "check-ignore", "--quiet", rel).Run() == nil {
-		return
+		return true
 	}
 	exec.Command("git", "-C", repo, "add", "--intent-to-add", "--", rel).Run()
+	return false
 }

@@ -264,7 +264,7 @@ func buildConfig(options map[string]string) (*nixconf.Config, error) {
 	}
 	names := make([]string, 0, len(options))
 	for name := range options {
-		if !isBuildSetting(name) && !isFlakeOption(name) {
+		if !isBuildSetting(name) && !isFlakeOption(name) && !conf.IsKnown(name) {
 			return nil, usageError("unknown option '%s'", name)
 		}
 		names = append(names, name)

@@ -14,6 +14,7 @@ import (
 	"github.com/gonix/gonix/eval"
 	"github.com/gonix/gonix/flake"
 	"github.com/gonix/gonix/internal/evalstore"
+	"github.com/gonix/gonix/internal/nixconf"
 	"github.com/gonix/gonix/store"
 )
 
@@ -98,7 +99,7 @@ func addFlakeFlags(cmd *cobra.Command, fa *flakeArgs) {
 	fl.BoolVar(&fa.recreate, "recreate-lock-file", false, "recreate the flake's lock file from scratch")
 	fl.BoolVar(&fa.noUpdateLock, "no-update-lock-file", false, "do not allow any updates to the flake's lock file")
 	fl.BoolVar(&fa.noWriteLock, "no-write-lock-file", false, "do not write the flake's newly generated lock file")
-	fl.BoolVar(&fa.commitLock, "commit-lock-file", false, "commit changes to the flake's lock file (not supported)")
+	fl.BoolVar(&fa.commitLock, "commit-lock-file", false, "commit changes to the flake's lock file (git flakes; only flake.lock is committed)")
 	fl.StringVar(&fa.referenceLock, "reference-lock-file", "", "read the given lock file instead of flake.lock")
 	fl.StringVar(&fa.outputLock, "output-lock-file", "", "write the lock file to this path instead of flake.lock")
 	fl.StringVar(&fa.system, "system", "", "the system type (default: this machine's)")
@@ -320,10 +321,8 @@ func (e *flakeEnv) parseRef(arg string) (flake.Ref, string, error) {
 // lockFlags turns the command-line options into lock flags.
 func (e *flakeEnv) lockFlags() (flake.LockFlags, error) {
 	fa := e.fa
-	if fa.commitLock {
-		return flake.LockFlags{}, usageError("--commit-lock-file is not supported by gonix yet")
-	}
 	lf := flake.LockFlags{
+		CommitLockFile:    fa.commitLock,
 		RecreateLockFile:  fa.recreate,
 		NoUpdateLockFile:  fa.noUpdateLock,
 		NoWriteLockFile:   fa.noWriteLock,
@@ -331,6 +330,13 @@ func (e *flakeEnv) lockFlags() (flake.LockFlags, error) {
 		Pure:              false,
 		ReferenceLockFile: fa.referenceLock,
 		OutputLockFile:    fa.outputLock,
+	}
+	if fa.commitLock {
+		summary, err := commitLockFileSummary(fa.options)
+		if err != nil {
+			return lf, err
+		}
+		lf.CommitLockFileSummary = summary
 	}
 	for _, o := range fa.overrideInputs {
 		p, err := flake.ParseInputPath(o[0])
@@ -354,6 +360,22 @@ func (e *flakeEnv) lockFlags() (flake.LockFlags, error) {
 		lf.InputUpdates = append(lf.InputUpdates, p)
 	}
 	return lf, nil
+}
+
+// commitLockFileSummary is the commit-lock-file-summary setting: from
+// nix.conf as Nix reads it, overridden by --option.
+func commitLockFileSummary(options map[string]string) (string, error) {
+	conf, err := nixconf.Load(os.LookupEnv)
+	if err != nil {
+		return "", err
+	}
+	for _, name := range []string{"commit-lockfile-summary", "commit-lock-file-summary"} {
+		if v, ok := options[name]; ok {
+			conf.Set(nixconf.Setting{Name: name, Value: v, Pos: "--option " + name})
+		}
+	}
+	s, _ := conf.Lookup("commit-lock-file-summary")
+	return s.Value, nil
 }
 
 // lock parses a flake reference argument ("." by default) and locks it.

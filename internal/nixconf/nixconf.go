@@ -205,6 +205,17 @@ func (c *Config) lookup(name string) (Setting, bool) {
 // "default", when they have one.
 func (c *Config) Lookup(name string) (Setting, bool) { return c.lookup(name) }
 
+// IsKnown reports whether name (or extra-name of a list setting) is one
+// of the settings Config knows, by its name or an alias.
+func (c *Config) IsKnown(name string) bool {
+	if _, ok := c.known[name]; ok {
+		return true
+	}
+	base, ok := strings.CutPrefix(name, "extra-")
+	k, known := c.known[base]
+	return ok && known && k.List
+}
+
 // IsSet reports whether name was assigned (not merely defaulted).
 func (c *Config) IsSet(name string) bool {
 	if k, ok := c.known[name]; ok {

@@ -107,6 +107,11 @@ func TestConfigSet(t *testing.T) {
 	if s, ok := c.Lookup("frobnicate"); !ok || s.Value != "yes" {
 		t.Error("unknown setting not recorded")
 	}
+	for name, want := range map[string]bool{"build-max-jobs": true, "extra-substituters": true, "extra-cores": false, "frobnicate": false, "commit-lockfile-summary": true} {
+		if c.IsKnown(name) != want {
+			t.Errorf("IsKnown(%s) = %v", name, !want)
+		}
+	}
 	if !c.Set(Setting{"sandbox-paths", "", "--option"}) || len(c.Fields("sandbox-paths")) != 0 {
 		t.Error("empty value does not clear")
 	}
