@@ -21,9 +21,10 @@ type converter struct {
 	lineHint   int
 
 	pending        trivia
-	pendingDisable int // line start of the open disabled region, or -1
-	cuts           int // interpolations cut by a disabled region
-	interpDepth    int // nesting of interpolations being converted
+	pendingDisable int  // line start of the open disabled region, or -1
+	directives     bool // a format directive was read
+	cuts           int  // interpolations cut by a disabled region
+	interpDepth    int  // nesting of interpolations being converted
 	scratch        []ptrivium
 	sigs           []parser.Element // backing store for sig results
 	a              *modelAlloc
@@ -229,7 +230,7 @@ func (c *converter) file() *whole {
 	c.checkCR(next)
 	c.push(c.convertLeading(pts))
 	e := c.expr(c.t.Expr())
-	w := c.a.wholes.put(whole{e: e, trivia: c.take(), hasDirectives: strings.Contains(c.src, "nixfmt:")})
+	w := c.a.wholes.put(whole{e: e, trivia: c.take(), hasDirectives: c.directives})
 	if c.pendingDisable >= 0 {
 		w.trivia = c.concatTrivia(w.trivia, trivia{{kind: tvDirective, dir: dirDisabledToEOF, text: c.src[c.pendingDisable:]}})
 	}

@@ -181,18 +181,19 @@ type layouter struct {
 
 // fits tries to put the elements at c on one line within width w. ni is
 // the indentation the next line would gain (it decides how a trailing
-// comment is spaced). On success the line's text is left in l.scratch and
-// its width returned.
-func (l *layouter) fits(ni, w int, c *cursor) (int, bool) {
+// comment is spaced). On success the line's text is left in l.scratch;
+// fits returns its width, the part of w it used (comments take none) and
+// whether it holds a trailing comment (the only text ni changes).
+func (l *layouter) fits(ni, w int, c *cursor) (width, used int, trailing, ok bool) {
 	l.scratch = l.scratch[:0]
-	width := 0
+	w0 := w
 	for {
 		if w < 0 {
-			return 0, false
+			return 0, 0, false, false
 		}
 		e := c.next()
 		if e == nil {
-			return width, true
+			return width, w0 - w, trailing, true
 		}
 		switch e.kind {
 		case eText:
@@ -206,6 +207,7 @@ func (l *layouter) fits(ni, w int, c *cursor) (int, bool) {
 				l.scratch = append(l.scratch, c.m.str(e)...)
 				width += int(e.width)
 			case taTrailingComment:
+				trailing = true
 				if ni == 0 {
 					l.scratch = append(l.scratch, ' ')
 					width++
@@ -214,7 +216,7 @@ func (l *layouter) fits(ni, w int, c *cursor) (int, bool) {
 				width += int(e.width)
 			case taTrailing:
 			default:
-				return 0, false
+				return 0, 0, false, false
 			}
 		case eSpacing:
 			switch sp := c.nextSpacing(e); sp.sp {
@@ -225,7 +227,7 @@ func (l *layouter) fits(ni, w int, c *cursor) (int, bool) {
 				w--
 				width++
 			default:
-				return 0, false
+				return 0, 0, false, false
 			}
 		case eGroup:
 			c.enter(e)
@@ -331,6 +333,10 @@ func firstLineFits(target, max int, c *cursor) bool {
 				return max-w <= target
 			}
 		case eGroup:
+			if c.m.minWidth(e) > w {
+				c.enter(e)
+				continue
+			}
 			var after cursor
 			c.clone(&after)
 			fl := firstLineWidth(&after)
@@ -508,7 +514,9 @@ func (l *layouter) goOne(x *elem, xs []elem, r *rest) {
 		defer func() { l.rests.n = mark }()
 		rr := l.rests.new(xs, r)
 		kids := l.m.kids(x)
-		if l.goGroup(kids, nil, rr) {
+		// A group whose texts alone are wider than the room left cannot
+		// fit; it is not measured.
+		if !l.tooWide(l.m.minWidth(x)) && l.goGroup(kids, nil, rr) {
 			return
 		}
 		if x.gann != gTransparent && l.m.hasPriority(kids) {
@@ -532,22 +540,67 @@ func (l *layouter) goOne(x *elem, xs []elem, r *rest) {
 // nothing changes. r is what follows the group.
 func (l *layouter) goGroup(head []elem, tail *rest, r *rest) bool {
 	var c cursor
-	c.init(l.m, head, tail)
-	first := c.peek()
-	if first == nil {
+	if !l.groupCursor(&c, head, tail) {
 		return true
+	}
+	// The elements are measured against the whole room left on the line
+	// first: most groups that do not fit fail there, before what follows
+	// them is looked at. The indentation the next line would gain only
+	// matters for trailing comments; it is found when there are some.
+	room := l.tw - l.cc
+	w, used, trailing, ok := l.fits(0, room, &c)
+	if !ok {
+		return false
 	}
 	var fl cursor
 	fl.init(l.m, nil, r)
-	restWidth := firstLineWidth(&fl)
-	var nx cursor
-	nx.init(l.m, nil, r)
-	nextNL, _ := nextIndent(&nx)
+	if used > room-firstLineWidth(&fl) {
+		return false
+	}
+	nl, off := 0, 0
 	if l.cc == 0 {
-		// At the start of a line, leading spacing is dropped.
 		var ni cursor
 		ni.init(l.m, head, tail)
-		nl, off := nextIndent(&ni)
+		nl, off = nextIndent(&ni)
+	}
+	if trailing {
+		var nx cursor
+		nx.init(l.m, nil, r)
+		nextNL, _ := nextIndent(&nx)
+		lineNL := l.top().nl
+		if l.cc == 0 && nl > lineNL {
+			lineNL += l.iw
+		}
+		grow := 0
+		if nextNL > lineNL {
+			grow = l.iw
+		}
+		l.groupCursor(&c, head, tail)
+		w, _, _, _ = l.fits(grow-l.cc, room, &c)
+	}
+	if l.cc == 0 {
+		if l.putPrefix(true, nl, off, w) {
+			l.out = append(l.out, l.scratch...)
+		}
+		return true
+	}
+	if !l.suppress {
+		l.out = append(l.out, l.scratch...)
+	}
+	l.cc += w
+	return true
+}
+
+// groupCursor sets c to walk head and tail the way goGroup measures them:
+// at the start of a line, without leading spacing. It reports false when
+// there is nothing to walk.
+func (l *layouter) groupCursor(c *cursor, head []elem, tail *rest) bool {
+	c.init(l.m, head, tail)
+	first := c.peek()
+	if first == nil {
+		return false
+	}
+	if l.cc == 0 {
 		switch {
 		case first.kind == eSpacing:
 			c.next()
@@ -555,36 +608,35 @@ func (l *layouter) goGroup(head []elem, tail *rest, r *rest) bool {
 			c.next()
 			c.enterList(l.m.els[first.a+1 : first.a+first.n])
 		}
-		lineNL := l.top().nl
-		if nl > lineNL {
-			lineNL += l.iw
-		}
-		grow := 0
-		if nextNL > lineNL {
-			grow = l.iw
-		}
-		w, ok := l.fits(grow, l.tw-restWidth, &c)
-		if !ok {
-			return false
-		}
-		if l.putPrefix(true, nl, off, w) {
-			l.out = append(l.out, l.scratch...)
-		}
-		return true
 	}
-	grow := 0
-	if nextNL > l.top().nl {
-		grow = l.iw
-	}
-	w, ok := l.fits(grow-l.cc, l.tw-l.cc-restWidth, &c)
-	if !ok {
-		return false
-	}
-	if !l.suppress {
-		l.out = append(l.out, l.scratch...)
-	}
-	l.cc += w
 	return true
+}
+
+// minWidth returns the width of the regular texts inside the group g, the
+// least room g takes on one line. It is computed once and kept in g's
+// width field (plus one; zero means not computed yet), which groups do not
+// otherwise use.
+func (m *docMem) minWidth(g *elem) int {
+	if g.width > 0 {
+		return int(g.width - 1)
+	}
+	w := 0
+	kids := m.kids(g)
+	for i := range kids {
+		switch k := &kids[i]; k.kind {
+		case eText:
+			if k.tann == taRegular {
+				w += int(k.width)
+			}
+		case eGroup:
+			w += m.minWidth(k)
+		}
+	}
+	if w > 1<<30 {
+		w = 1 << 30
+	}
+	g.width = int32(w + 1)
+	return w
 }
 
 type seg struct {
@@ -649,6 +701,9 @@ func (l *layouter) goPriorityGroup(segs []seg, i int, r *rest) bool {
 	}
 	prio := segs[i].d
 	post := segs[i+1:]
+	if l.tooWide(l.segsWidth(segs[:i])) {
+		return false
+	}
 	rmark := l.rests.n
 	defer func() { l.rests.n = rmark }()
 	if !l.goGroup(nil, l.chainOf(segs[:i], nil), l.rests.new(prio, l.chainOf(post, r))) {
@@ -662,11 +717,34 @@ func (l *layouter) goPriorityGroup(segs []seg, i int, r *rest) bool {
 	flat := l.flat[fmark:len(l.flat):len(l.flat)]
 	l.goList(prio, l.rests.new(flat, r))
 	l.flat = l.flat[:fmark]
-	if !l.goGroup(nil, l.chainOf(post, nil), r) {
+	if l.tooWide(l.segsWidth(post)) || !l.goGroup(nil, l.chainOf(post, nil), r) {
 		restore()
 		return false
 	}
 	return true
+}
+
+// tooWide reports whether elements whose regular texts are w wide cannot
+// fit on the current line (goGroup would fail). Elements without such
+// texts may still print nothing and fit anywhere.
+func (l *layouter) tooWide(w int) bool { return w > 0 && w > l.tw-l.cc }
+
+// segsWidth is the width of the regular texts in segs.
+func (l *layouter) segsWidth(segs []seg) int {
+	w := 0
+	for _, sg := range segs {
+		for i := range sg.d {
+			switch e := &sg.d[i]; e.kind {
+			case eText:
+				if e.tann == taRegular {
+					w += int(e.width)
+				}
+			case eGroup:
+				w += l.m.minWidth(e)
+			}
+		}
+	}
+	return w
 }
 
 // unexpandShallow appends d to out, with soft spacings made compact (no

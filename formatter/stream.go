@@ -29,6 +29,7 @@ type level struct {
 	mark int
 	pend elem
 	has  bool
+	w    int32 // width of the regular texts fed so far (see minWidth)
 }
 
 // start prepares the builder to normalise a document.
@@ -69,16 +70,19 @@ func (b *builder) close(a groupAnn) {
 	}
 	inner := b.m.store(b.buf[l.mark:])
 	b.buf = b.buf[:l.mark]
-	b.feedGroup(a, inner, true)
+	b.feedGroup(a, inner, true, l.w)
 }
 
 // feed passes one element to the machine of the innermost open group.
 func (b *builder) feed(e elem) {
 	if e.kind == eGroup {
-		b.feedGroup(e.gann, b.m.kidSpan(&e), false)
+		b.feedGroup(e.gann, b.m.kidSpan(&e), false, int32(b.m.minWidth(&e)))
 		return
 	}
 	l := &b.lv[len(b.lv)-1]
+	if e.kind == eText && e.tann == taRegular {
+		l.w += e.width
+	}
 	if !l.has {
 		l.pend, l.has = e, true
 		return
@@ -117,10 +121,15 @@ func (b *builder) feedSpan(d span) {
 }
 
 // feedGroup passes a group to the machine of the innermost open group.
-// kids are its elements, already normalised when fixed is set.
-func (b *builder) feedGroup(a groupAnn, kids span, fixed bool) {
+// kids are its elements, already normalised when fixed is set; w is the
+// width of their regular texts. (Normalising moves only spacings,
+// comments and other texts out of a group: the group that is left has
+// the same regular texts.)
+func (b *builder) feedGroup(a groupAnn, kids span, fixed bool, w int32) {
 	m := b.m
 	l := &b.lv[len(b.lv)-1]
+	l.w += w
+	g := elem{kind: eGroup, gann: a, width: w + 1}
 	if l.has {
 		x := l.pend
 		l.has = false
@@ -152,7 +161,8 @@ func (b *builder) feedGroup(a groupAnn, kids span, fixed bool) {
 				head := b.fx.fixup(span{k, pre.n + 1})
 				b.buf = append(b.buf, m.slice(head)...)
 			}
-			b.buf = append(b.buf, elem{kind: eGroup, gann: a, a: body.a, n: body.n})
+			g.a, g.n = body.a, body.n
+			b.buf = append(b.buf, g)
 			b.feedSpan(post)
 			return
 		default:
@@ -172,6 +182,7 @@ func (b *builder) feedGroup(a groupAnn, kids span, fixed bool) {
 		fixedPre := b.fx.fixup(pre)
 		b.buf = append(b.buf, m.slice(fixedPre)...)
 	}
-	b.buf = append(b.buf, elem{kind: eGroup, gann: a, a: body.a, n: body.n})
+	g.a, g.n = body.a, body.n
+	b.buf = append(b.buf, g)
 	b.feedSpan(post)
 }

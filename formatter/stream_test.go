@@ -17,8 +17,15 @@ func sameDoc(ma *docMem, a span, mb *docMem, b span) error {
 	for i := uint32(0); i < a.n; i++ {
 		x, y := ma.els[a.a+i], mb.els[b.a+i]
 		if x.kind != y.kind || x.tann != y.tann || x.gann != y.gann || x.sp != y.sp ||
-			x.nest != y.nest || x.off != y.off || x.width != y.width {
+			x.nest != y.nest || x.off != y.off || x.kind != eGroup && x.width != y.width {
 			return fmt.Errorf("element %d: %+v, want %+v", i, x, y)
+		}
+		if x.kind == eGroup {
+			// A group's width field keeps the width of its regular
+			// texts once known; it must be right.
+			if got, want := ma.minWidth(&x), textsWidth(mb, &y); got != want {
+				return fmt.Errorf("element %d: group texts %d wide, want %d", i, got, want)
+			}
 		}
 		switch x.kind {
 		case eText:
@@ -32,6 +39,22 @@ func sameDoc(ma *docMem, a span, mb *docMem, b span) error {
 		}
 	}
 	return nil
+}
+
+// textsWidth is minWidth computed afresh.
+func textsWidth(m *docMem, g *elem) int {
+	w := 0
+	for _, k := range m.kids(g) {
+		switch k.kind {
+		case eText:
+			if k.tann == taRegular {
+				w += int(k.width)
+			}
+		case eGroup:
+			w += textsWidth(m, &k)
+		}
+	}
+	return w
 }
 
 // streamMatchesFixup checks that the document normalised while it is

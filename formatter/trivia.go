@@ -101,6 +101,7 @@ func (c *converter) parseTrivia(pos int, out []ptrivium) ([]ptrivium, int) {
 					continue
 				}
 				if d, dnext, ok := directiveAt(src, pos); ok {
+					c.directives = true
 					out = append(out, d)
 					pos = dnext
 					continue
