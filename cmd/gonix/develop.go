@@ -107,7 +107,7 @@ shell runs in a mount namespace in which the store is at /nix/store.`,
 	fl.StringArrayVarP(&f.keep, "keep", "k", nil, "keep this variable with --ignore-environment")
 	fl.StringArrayVarP(&f.unset, "unset", "u", nil, "unset this variable")
 	fl.StringVar(&f.outputsDir, "outputs-dir", "", "directory for the outputs")
-	fl.IntVarP(&f.build.jobs, "max-jobs", "j", 1, "number of builds to run in parallel")
+	fl.IntVarP(&f.build.jobs, "max-jobs", "j", 0, "number of builds to run in parallel (0: max-jobs from nix.conf, default 1)")
 	fl.IntVar(&f.build.cores, "cores", 0, "NIX_BUILD_CORES for builders (0: all CPUs)")
 	fl.BoolVarP(&f.build.keepFailed, "keep-failed", "K", false, "keep the build directory of failed builds")
 	fl.BoolVarP(&f.build.quiet, "no-build-output", "Q", false, "do not show build output")
