@@ -13,5 +13,7 @@
 //
 // The tree is stored in flat arrays (token kinds and start offsets, and one
 // small record per node), so parsing allocates a few bytes per source byte
-// and AST views are plain values that never allocate.
+// and AST views are plain values that never allocate. The arrays are also
+// cut into chunks, so that a tree Reparse derives from another after an
+// edit shares every chunk the edit leaves alone (store.go).
 package parser

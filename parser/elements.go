@@ -6,15 +6,15 @@ package parser
 // callers (the formatter) that walk every node of big trees.
 func (n Node) AppendSignificant(dst []Element) []Element {
 	t := n.t
-	nd := &t.nodes[n.i]
+	nd := t.nd(n.i)
 	tok, end := nd.first, nd.end
 	for c := nd.firstChild; ; {
 		limit := end
 		if c >= 0 {
-			limit = t.nodes[c].first
+			limit = t.nd(c).first
 		}
 		for ; tok < limit; tok++ {
-			if k := t.kinds[tok]; k != TokWhitespace && k != TokComment && k != TokEOF {
+			if k := t.kind(int32(tok)); k != TokWhitespace && k != TokComment && k != TokEOF {
 				dst = append(dst, Element{Token: Token{t, int32(tok)}})
 			}
 		}
@@ -22,7 +22,7 @@ func (n Node) AppendSignificant(dst []Element) []Element {
 			return dst
 		}
 		dst = append(dst, Element{Node: Node{t, c}})
-		tok = t.nodes[c].end
-		c = t.nodes[c].nextSibling
+		cn := t.nd(c)
+		tok, c = cn.end, cn.nextSibling
 	}
 }

@@ -34,11 +34,11 @@ func ParseSyntax(src, name string) *Tree {
 // checkInheritNames reports dynamic attribute names in inherit clauses.
 func checkInheritNames(t *Tree) []Error {
 	var errs []Error
-	for i := range t.nodes {
-		if t.nodes[i].kind != NodeInherit {
+	for i := int32(0); i < t.nnodes; i++ {
+		if t.nd(i).kind != NodeInherit {
 			continue
 		}
-		n := Node{t, int32(i)}
+		n := Node{t, i}
 		for _, a := range n.Attrs() {
 			if _, ok := StaticAttrName(a); !ok {
 				errs = append(errs, Error{Start: a.Start(), End: a.End(), Detect: n.End() - 1,

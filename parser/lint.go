@@ -24,8 +24,8 @@ func (p *parser) lint(l Lints) []Error {
 		}
 	}
 	t := p.t
-	for i := range t.nodes {
-		n := Node{t, int32(i)}
+	for i := int32(0); i < t.nnodes; i++ {
+		n := Node{t, i}
 		switch n.Kind() {
 		case NodeURI:
 			tk := n.firstSignificant()

@@ -72,33 +72,36 @@ func parseString(src string, opts Options, old *Tree) *Tree {
 		starts: reuseBuf(old.startsBuf(), len(src)/4+16),
 	}
 	s.scan()
-	t.kinds = s.kinds
-	t.starts = append(s.starts, uint32(len(src)))
+	kinds, starts := s.kinds, append(s.starts, uint32(len(src)))
+	t.buf.kinds, t.buf.starts = kinds, starts
+	t.setTokens(kinds, starts)
 	significant := 0
-	for _, k := range s.kinds {
+	for _, k := range kinds {
 		if !k.IsTrivia() {
 			significant++
 		}
 	}
 	p := &parser{
 		t:      t,
+		kinds:  kinds,
+		starts: starts,
 		frames: make([]frame, 0, 64),
 		// Real code has somewhat fewer nodes than significant tokens.
 		nodes: reuseBuf(old.nodesBuf(), significant+significant/8+16),
 	}
 	p.errs = s.errs
 	p.parseFile()
-	t.nodes = p.nodes
-	t.root = int32(len(p.nodes) - 1)
+	t.buf.nodes = p.nodes
+	t.setNodes(p.nodes)
 	if opts.SyntaxOnly {
 		p.errs = append(p.errs, checkInheritNames(t)...)
 		t.Errors = sortErrors(p.errs)
 		return t
 	}
 	if !opts.PipeOperators {
-		for i, k := range t.kinds {
+		for i, k := range kinds {
 			if k == TokPipeInto || k == TokPipeFrom {
-				st := int(t.starts[i])
+				st := int(starts[i])
 				p.errs = append(p.errs, Error{Start: st, End: st + 2, Detect: st, Static: true,
 					Msg: "experimental Nix feature 'pipe-operators' is disabled; add '--extra-experimental-features pipe-operators' to enable it"})
 				break
@@ -133,7 +136,10 @@ type marker struct {
 }
 
 type parser struct {
-	t      *Tree
+	t *Tree
+	// kinds and starts are the tree's tokens as flat arrays.
+	kinds  []Kind
+	starts []uint32
 	nodes  []node
 	frames []frame
 	tok    int // index of the current significant token
@@ -148,22 +154,22 @@ type parser struct {
 	closers [numTokenKinds]int
 }
 
-func (p *parser) kind() Kind { return p.t.kinds[p.tok] }
+func (p *parser) kind() Kind { return p.kinds[p.tok] }
 
 // peek returns the kind of the n-th significant token after the current one.
 func (p *parser) peek(n int) Kind {
 	i := p.tok
-	for n > 0 && i < len(p.t.kinds)-1 {
+	for n > 0 && i < len(p.kinds)-1 {
 		i++
-		if !p.t.kinds[i].IsTrivia() {
+		if !p.kinds[i].IsTrivia() {
 			n--
 		}
 	}
-	return p.t.kinds[i]
+	return p.kinds[i]
 }
 
 func (p *parser) skipTrivia() {
-	for p.tok < len(p.t.kinds)-1 && p.t.kinds[p.tok].IsTrivia() {
+	for p.tok < len(p.kinds)-1 && p.kinds[p.tok].IsTrivia() {
 		p.tok++
 	}
 }
@@ -255,8 +261,8 @@ func (p *parser) leaf(k Kind) {
 // errorHere records a syntax error at the current token.
 func (p *parser) errorHere(expecting ...Kind) {
 	k := p.kind()
-	start := int(p.t.starts[p.tok])
-	end := int(p.t.starts[p.tok+1])
+	start := int(p.starts[p.tok])
+	end := int(p.starts[p.tok+1])
 	msg := "syntax error, unexpected " + k.String()
 	if len(expecting) > 0 {
 		msg += ", expecting "
@@ -321,10 +327,10 @@ func (p *parser) parseFile() {
 	}
 	p.close(TokEOF)
 	// The root spans every token, trailing trivia and EOF included.
-	p.prevEnd = len(p.t.kinds)
+	p.prevEnd = len(p.kinds)
 	p.frames[0].first = 0
 	p.finish()
-	p.nodes[len(p.nodes)-1].end = uint32(len(p.t.kinds))
+	p.nodes[len(p.nodes)-1].end = uint32(len(p.kinds))
 }
 
 // enter guards recursion depth; it returns false (after reporting) when the
@@ -333,7 +339,7 @@ func (p *parser) enter() bool {
 	p.depth++
 	if p.depth > MaxDepth {
 		if !p.fatal {
-			start := int(p.t.starts[p.tok])
+			start := int(p.starts[p.tok])
 			p.addError(start, start, fmt.Sprintf("expression nested too deeply (more than %d levels)", MaxDepth))
 			p.fatal = true
 			// Skip the rest of the input so that every open construct

@@ -174,8 +174,10 @@ func ReparseText(old *Tree, e Edit, src string, opts Options) (*Tree, *Reuse) {
 			return full()
 		}
 	}
-	ft := &Tree{Name: name, Src: frag, kinds: s.kinds, starts: append(s.starts, uint32(len(frag)))}
-	p := &parser{t: ft, frames: make([]frame, 0, 16), nodes: make([]node, 0, len(s.kinds)+8), depth: depth}
+	fkinds, fstarts := s.kinds, append(s.starts, uint32(len(frag)))
+	ft := &Tree{Name: name, Src: frag}
+	ft.setTokens(fkinds, fstarts)
+	p := &parser{t: ft, kinds: fkinds, starts: fstarts, frames: make([]frame, 0, 16), nodes: make([]node, 0, len(s.kinds)+8), depth: depth}
 	p.start(NodeRoot)
 	p.skipTrivia()
 	if p.tok != 0 {
@@ -193,10 +195,10 @@ func ReparseText(old *Tree, e Edit, src string, opts Options) (*Tree, *Reuse) {
 	}
 
 	nt := &Tree{Name: name, Src: src}
-	tf, te := target.FirstTokenIndex(), target.EndTokenIndex()
-	k := len(s.kinds) - 1 // without the fragment's EOF
+	tf, te := int32(target.FirstTokenIndex()), int32(target.EndTokenIndex())
+	k := int32(len(s.kinds) - 1) // without the fragment's EOF
 	dt := k - (te - tf)
-	spliceTokens(nt, old, s, tf, te, k, fragStart, delta)
+	nt.spliceTokens(old, fkinds[:k], fstarts[:k], uint32(fragStart), tf, te, uint32(delta))
 
 	// Splice nodes. The subtree of target occupies a contiguous range of
 	// indices ending at target (nodes are stored in post-order).
@@ -206,20 +208,12 @@ func ReparseText(old *Tree, e Edit, src string, opts Options) (*Tree, *Reuse) {
 	m := int32(len(p.nodes))
 	dn := m - size
 	newN := lo + m - 1
-	nodes := make([]node, len(old.nodes)+int(dn))
-	oldTop := old.nodes[hi]
-	if dn == 0 && dt == 0 {
-		// Same shape: nothing outside the subtree moves.
-		copy(nodes, old.nodes)
-	} else {
-		copy(nodes[:lo], old.nodes[:lo])
-		copy(nodes[newN+1:], old.nodes[hi+1:])
-		shiftNodes(nodes[:lo], lo, hi, newN, dn, te, dt)
-		shiftNodes(nodes[newN+1:], lo, hi, newN, dn, te, dt)
-		oldTop.parent = shiftIndex(oldTop.parent, lo, hi, newN, dn)
-		oldTop.nextSibling = shiftIndex(oldTop.nextSibling, lo, hi, newN, dn)
-	}
-	for i, nd := range p.nodes {
+	oldTop := *old.nd(hi)
+	oldTop.parent = shiftIndex(oldTop.parent, lo, hi, newN, dn)
+	oldTop.nextSibling = shiftIndex(oldTop.nextSibling, lo, hi, newN, dn)
+	sub := p.nodes
+	for i := range sub {
+		nd := &sub[i]
 		nd.first += uint32(tf)
 		nd.end += uint32(tf)
 		if int32(i) == newTop {
@@ -234,10 +228,8 @@ func ReparseText(old *Tree, e Edit, src string, opts Options) (*Tree, *Reuse) {
 		if nd.firstChild >= 0 {
 			nd.firstChild += lo
 		}
-		nodes[lo+int32(i)] = nd
 	}
-	nt.nodes = nodes
-	nt.root = int32(len(nodes) - 1)
+	nt.spliceNodes(old, sub, lo, hi, te, dt)
 
 	// Static checks: everything inside the new subtree, and the enclosing
 	// sets whose keys or merged literals the edit may have changed.
@@ -265,30 +257,6 @@ func ReparseText(old *Tree, e Edit, src string, opts Options) (*Tree, *Reuse) {
 	}
 }
 
-// spliceTokens builds nt's token arrays from old's, with the fragment's
-// k tokens replacing old tokens [tf, te).
-func spliceTokens(nt, old *Tree, s *scanner, tf, te, k, fragStart, delta int) {
-	n := len(old.kinds) + k - (te - tf)
-	nt.kinds = make([]Kind, n)
-	copy(nt.kinds, old.kinds[:tf])
-	copy(nt.kinds[tf:], s.kinds[:k])
-	copy(nt.kinds[tf+k:], old.kinds[te:])
-	nt.starts = make([]uint32, n+1)
-	copy(nt.starts, old.starts[:tf])
-	base := uint32(fragStart)
-	for i, st := range s.starts[:k] {
-		nt.starts[tf+i] = st + base
-	}
-	tail := nt.starts[tf+k:]
-	copy(tail, old.starts[te:])
-	if delta != 0 {
-		d := uint32(delta) // wraps for negative deltas, as intended
-		for i := range tail {
-			tail[i] += d
-		}
-	}
-}
-
 // shiftIndex maps a node index of the old tree into the new one.
 func shiftIndex(i, lo, hi, newN, dn int32) int32 {
 	switch {
@@ -304,7 +272,7 @@ func shiftIndex(i, lo, hi, newN, dn int32) int32 {
 
 // shiftNodes rewrites the node and token indices of nodes outside the
 // replaced subtree.
-func shiftNodes(ns []node, lo, hi, newN, dn int32, te, dt int) {
+func shiftNodes(ns []node, lo, hi, newN, dn, te, dt int32) {
 	ute := uint32(te)
 	for i := range ns {
 		nd := &ns[i]
@@ -319,10 +287,10 @@ func shiftNodes(ns []node, lo, hi, newN, dn int32, te, dt int) {
 		}
 		if dt != 0 {
 			if nd.first >= ute {
-				nd.first = uint32(int(nd.first) + dt)
+				nd.first = uint32(int32(nd.first) + dt)
 			}
 			if nd.end >= ute {
-				nd.end = uint32(int(nd.end) + dt)
+				nd.end = uint32(int32(nd.end) + dt)
 			}
 		}
 	}

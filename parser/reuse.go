@@ -15,21 +15,21 @@ func (t *Tree) kindsBuf() []Kind {
 	if t == nil {
 		return nil
 	}
-	return t.kinds
+	return t.buf.kinds
 }
 
 func (t *Tree) startsBuf() []uint32 {
 	if t == nil {
 		return nil
 	}
-	return t.starts
+	return t.buf.starts
 }
 
 func (t *Tree) nodesBuf() []node {
 	if t == nil {
 		return nil
 	}
-	return t.nodes
+	return t.buf.nodes
 }
 
 // reuseBuf returns an empty slice with room for n elements, using old's

@@ -22,10 +22,20 @@ type Tree struct {
 	// Warnings are lint findings at warning level, in source order.
 	Warnings []Error
 
-	kinds  []Kind
-	starts []uint32 // len(kinds)+1 entries; the last is len(Src)
-	nodes  []node
+	// The token and node arrays are stored in chunks (see store.go), so
+	// that a tree derived from another by an edit shares every chunk the
+	// edit does not touch.
+	ntok   int32        // tokens, the final EOF included
+	kinds  [][]Kind     // ntok entries
+	starts []startChunk // ntok+1 entries; the last is len(Src)
+	nnodes int32        // nodes
+	nodes  [][]node     // nnodes entries
 	root   int32
+
+	// buf holds the flat arrays of a tree parsed from scratch, for
+	// ParseSyntaxReusing; one holds the chunk tables of small trees.
+	buf treeBufs
+	one oneChunk
 
 	linesOnce sync.Once
 	lines     []uint32
@@ -68,13 +78,13 @@ func (t *Tree) Expr() Node {
 }
 
 // NumTokens returns the number of tokens, the final EOF token included.
-func (t *Tree) NumTokens() int { return len(t.kinds) }
+func (t *Tree) NumTokens() int { return int(t.ntok) }
 
 // Token returns token i.
 func (t *Tree) Token(i int) Token { return Token{t, int32(i)} }
 
 // NumNodes returns the number of nodes.
-func (t *Tree) NumNodes() int { return len(t.nodes) }
+func (t *Tree) NumNodes() int { return int(t.nnodes) }
 
 // String returns the source text the tree was built from; it is the
 // concatenation of all token texts.
@@ -93,16 +103,27 @@ func (tk Token) Valid() bool { return tk.t != nil }
 func (tk Token) Index() int { return int(tk.i) }
 
 // Kind returns the token's kind.
-func (tk Token) Kind() Kind { return tk.t.kinds[tk.i] }
+func (tk Token) Kind() Kind { return tk.t.kind(tk.i) }
 
 // Start returns the byte offset where the token starts.
-func (tk Token) Start() int { return int(tk.t.starts[tk.i]) }
+func (tk Token) Start() int { return int(tk.t.start(tk.i)) }
 
 // End returns the byte offset just past the token.
-func (tk Token) End() int { return int(tk.t.starts[tk.i+1]) }
+func (tk Token) End() int { return int(tk.t.start(tk.i + 1)) }
 
 // Text returns the token's source text.
-func (tk Token) Text() string { return tk.t.Src[tk.t.starts[tk.i]:tk.t.starts[tk.i+1]] }
+func (tk Token) Text() string {
+	if s := tk.t.buf.starts; s != nil {
+		return tk.t.Src[s[tk.i]:s[tk.i+1]]
+	}
+	return tk.t.tokenText(tk.i)
+}
+
+// tokenText is Token.Text for a derived tree (kept out of line so that
+// Text itself inlines).
+//
+//go:noinline
+func (t *Tree) tokenText(i int32) string { return t.Src[t.start(i):t.start(i+1)] }
 
 // Node is a handle to one node of a Tree; the zero Node is "absent".
 type Node struct {
@@ -127,12 +148,12 @@ func (n Node) Kind() Kind {
 	if n.t == nil {
 		return NodeError
 	}
-	return n.t.nodes[n.i].kind
+	return n.t.nd(n.i).kind
 }
 
 // Parent returns the enclosing node (absent for the root).
 func (n Node) Parent() Node {
-	p := n.t.nodes[n.i].parent
+	p := n.t.nd(n.i).parent
 	if p < 0 {
 		return Node{}
 	}
@@ -141,7 +162,7 @@ func (n Node) Parent() Node {
 
 // FirstChild returns the first child node (absent if none).
 func (n Node) FirstChild() Node {
-	c := n.t.nodes[n.i].firstChild
+	c := n.t.nd(n.i).firstChild
 	if c < 0 {
 		return Node{}
 	}
@@ -150,7 +171,7 @@ func (n Node) FirstChild() Node {
 
 // Next returns the next sibling node (absent if none).
 func (n Node) Next() Node {
-	c := n.t.nodes[n.i].nextSibling
+	c := n.t.nd(n.i).nextSibling
 	if c < 0 {
 		return Node{}
 	}
@@ -167,16 +188,16 @@ func (n Node) Children() []Node {
 }
 
 // FirstTokenIndex and EndTokenIndex delimit the node's tokens.
-func (n Node) FirstTokenIndex() int { return int(n.t.nodes[n.i].first) }
+func (n Node) FirstTokenIndex() int { return int(n.t.nd(n.i).first) }
 
 // EndTokenIndex returns the index just past the node's last token.
-func (n Node) EndTokenIndex() int { return int(n.t.nodes[n.i].end) }
+func (n Node) EndTokenIndex() int { return int(n.t.nd(n.i).end) }
 
 // Start returns the byte offset where the node starts.
-func (n Node) Start() int { return int(n.t.starts[n.t.nodes[n.i].first]) }
+func (n Node) Start() int { return int(n.t.start(int32(n.t.nd(n.i).first))) }
 
 // End returns the byte offset just past the node.
-func (n Node) End() int { return int(n.t.starts[n.t.nodes[n.i].end]) }
+func (n Node) End() int { return int(n.t.start(int32(n.t.nd(n.i).end))) }
 
 // Text returns the node's source text, trivia inside it included.
 func (n Node) Text() string { return n.t.Src[n.Start():n.End()] }
@@ -190,12 +211,13 @@ type Element struct {
 // Elements calls f for each child token and node of n in source order, until
 // f returns false.
 func (n Node) Elements(f func(Element) bool) {
-	nd := &n.t.nodes[n.i]
+	t := n.t
+	nd := t.nd(n.i)
 	tok := nd.first
 	for c := nd.firstChild; ; {
 		limit := nd.end
 		if c >= 0 {
-			limit = n.t.nodes[c].first
+			limit = t.nd(c).first
 		}
 		for ; tok < limit; tok++ {
 			if !f(Element{Token: Token{n.t, int32(tok)}}) {
@@ -208,8 +230,8 @@ func (n Node) Elements(f func(Element) bool) {
 		if !f(Element{Node: Node{n.t, c}}) {
 			return
 		}
-		tok = n.t.nodes[c].end
-		c = n.t.nodes[c].nextSibling
+		cn := t.nd(c)
+		tok, c = cn.end, cn.nextSibling
 	}
 }
 
@@ -361,12 +383,12 @@ func (t *Tree) OffsetAt(line, col16 int) int {
 // TokenAt returns the token containing byte offset off (the token starting
 // at off when off is a boundary).
 func (t *Tree) TokenAt(off int) Token {
-	i := sort.Search(len(t.kinds), func(i int) bool { return int(t.starts[i]) > off }) - 1
+	i := sort.Search(int(t.ntok), func(i int) bool { return int(t.start(int32(i))) > off }) - 1
 	if i < 0 {
 		i = 0
 	}
-	if i >= len(t.kinds) {
-		i = len(t.kinds) - 1
+	if i >= int(t.ntok) {
+		i = int(t.ntok) - 1
 	}
 	return Token{t, int32(i)}
 }
