@@ -1,7 +1,6 @@
 package devenv
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -11,6 +10,8 @@ import (
 	"path/filepath"
 	"strings"
 	"syscall"
+
+	"github.com/gonix/gonix/internal/nshelper"
 )
 
 // helperEnv marks a process started by Start as the namespace helper.
@@ -107,62 +108,17 @@ func startHelper(c *Command, storeDir, dir string) (*Process, error) {
 		Path: c.Path, Args: c.Args, Env: c.Env, Dir: dir,
 		Nested: userNS, UID: os.Getuid(), GID: os.Getgid(),
 	}
-	cfg, err := json.Marshal(spec)
-	if err != nil {
-		return nil, err
-	}
-	cfgR, cfgW, err := os.Pipe()
-	if err != nil {
-		return nil, err
-	}
-	statR, statW, err := os.Pipe()
-	if err != nil {
-		cfgR.Close()
-		cfgW.Close()
-		return nil, err
-	}
-	self, err := os.Executable()
-	if err != nil {
-		self = "gonix"
-	}
-	cmd := &exec.Cmd{
-		Path:       "/proc/self/exe",
-		Args:       []string{self + " (gonix store namespace)"},
-		Env:        []string{helperEnv + "=1"},
-		Dir:        dir,
-		Stdin:      c.Stdin,
-		Stdout:     c.Stdout,
-		Stderr:     c.Stderr,
-		ExtraFiles: []*os.File{cfgR, statW},
-	}
+	cmd := &exec.Cmd{Dir: dir, Stdin: c.Stdin, Stdout: c.Stdout, Stderr: c.Stderr}
 	attr := &syscall.SysProcAttr{Cloneflags: syscall.CLONE_NEWNS}
 	if userNS {
-		attr.Cloneflags |= syscall.CLONE_NEWUSER
-		attr.UidMappings = []syscall.SysProcIDMap{{ContainerID: 0, HostID: os.Geteuid(), Size: 1}}
-		attr.GidMappings = []syscall.SysProcIDMap{{ContainerID: 0, HostID: os.Getegid(), Size: 1}}
-		attr.GidMappingsEnableSetgroups = false
+		nshelper.AsRootInUserNS(attr)
 	}
 	cmd.SysProcAttr = attr
-	err = cmd.Start()
-	cfgR.Close()
-	statW.Close()
-	if err != nil {
-		cfgW.Close()
-		statR.Close()
-		return nil, fmt.Errorf("entering a mount namespace for the store at %s: %w", c.RealStoreDir, err)
-	}
-	_, werr := cfgW.Write(cfg)
-	cfgW.Close()
-	status, _ := io.ReadAll(statR)
-	statR.Close()
-	if len(status) > 0 || werr != nil {
-		cmd.Process.Kill()
-		cmd.Wait()
-		msg := strings.TrimSpace(string(status))
-		if msg == "" {
-			msg = werr.Error()
+	if err := nshelper.Start(cmd, helperEnv, "gonix store namespace", spec); err != nil {
+		if se := (*nshelper.StartError)(nil); errors.As(err, &se) {
+			return nil, fmt.Errorf("entering a mount namespace for the store at %s: %w", c.RealStoreDir, se.Err)
 		}
-		return nil, errors.New(msg)
+		return nil, err
 	}
 	return &Process{cmd: cmd}, nil
 }

@@ -1,10 +1,8 @@
 package devenv
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"os/exec"
 	"os/signal"
@@ -12,39 +10,23 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/gonix/gonix/internal/nshelper"
 	"golang.org/x/sys/unix"
 )
 
 // init turns the process into the namespace helper when Start launched
 // it; it runs before main (and before any test's main).
 func init() {
-	if os.Getenv(helperEnv) != "1" {
-		return
-	}
-	os.Exit(helperMain())
+	var spec helperSpec
+	nshelper.Serve(helperEnv, &spec, func(h *nshelper.Helper) int { return helperMain(h, &spec) })
 }
 
-// helperMain reads the spec from fd 3, mounts the store, reports setup
-// errors on fd 4 and runs the program: by exec when it can, else (in a
-// nested user namespace) as a child whose status it returns.
-func helperMain() int {
-	cfg := os.NewFile(3, "config")
-	status := os.NewFile(4, "status")
-	fail := func(err error) int {
-		fmt.Fprintf(status, "%v\n", err)
-		status.Close()
-		return 125
-	}
-	data, err := io.ReadAll(cfg)
-	cfg.Close()
-	if err != nil {
-		return fail(fmt.Errorf("reading the helper's configuration: %w", err))
-	}
-	var spec helperSpec
-	if err := json.Unmarshal(data, &spec); err != nil {
-		return fail(fmt.Errorf("reading the helper's configuration: %w", err))
-	}
-	if err := mountStore(&spec); err != nil {
+// helperMain mounts the store, reports setup errors to the parent and
+// runs the program: by exec when it can, else (in a nested user
+// namespace) as a child whose status it returns.
+func helperMain(h *nshelper.Helper, spec *helperSpec) int {
+	fail := h.Fail
+	if err := mountStore(spec); err != nil {
 		return fail(err)
 	}
 	if err := os.Chdir(spec.Dir); err != nil {
@@ -55,7 +37,7 @@ func helperMain() int {
 		return fail(err)
 	}
 	if !spec.Nested {
-		unix.CloseOnExec(4)
+		unix.CloseOnExec(h.StatusFD())
 		err := unix.Exec(prog, spec.Args, spec.Env)
 		return fail(fmt.Errorf("running %s: %w", prog, err))
 	}
@@ -76,7 +58,7 @@ func helperMain() int {
 	if err := cmd.Start(); err != nil {
 		return fail(fmt.Errorf("running %s: %w", prog, err))
 	}
-	status.Close()
+	h.Started()
 	go func() {
 		for s := range sigs {
 			if s == syscall.SIGTERM || s == syscall.SIGHUP {

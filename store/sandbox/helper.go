@@ -1,16 +1,15 @@
 package sandbox
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"syscall"
 	"unsafe"
 
+	"github.com/gonix/gonix/internal/nshelper"
 	"golang.org/x/sys/unix"
 )
 
@@ -18,36 +17,19 @@ import (
 // It runs before main (and before any test), so the helper never executes
 // the host program's own logic.
 func init() {
-	if os.Getenv(helperEnv) != "1" {
-		return
-	}
-	os.Exit(helperMain())
+	var spec Spec
+	nshelper.Serve(helperEnv, &spec, func(h *nshelper.Helper) int { return helperMain(h, &spec) })
 }
 
-// helperMain reads the Spec from fd 3, builds the sandbox, reports setup
-// errors on fd 4 and runs the program, returning its exit status.
-func helperMain() int {
-	cfg := os.NewFile(3, "config")
-	status := os.NewFile(4, "status")
-	fail := func(err error) int {
-		fmt.Fprintf(status, "%v\n", err)
-		status.Close()
-		return 125
-	}
-	data, err := io.ReadAll(cfg)
-	cfg.Close()
-	if err != nil {
-		return fail(fmt.Errorf("reading the sandbox configuration: %w", err))
-	}
-	var spec Spec
-	if err := json.Unmarshal(data, &spec); err != nil {
-		return fail(fmt.Errorf("reading the sandbox configuration: %w", err))
-	}
-	if err := setupRoot(&spec); err != nil {
+// helperMain builds the sandbox, reports setup errors to the parent and
+// runs the program, returning its exit status.
+func helperMain(h *nshelper.Helper, spec *Spec) int {
+	fail := h.Fail
+	if err := setupRoot(spec); err != nil {
 		return fail(err)
 	}
 	if spec.Path == "" { // probe
-		status.Close()
+		h.Started()
 		return 0
 	}
 	unix.Umask(0o022)
@@ -80,7 +62,7 @@ func helperMain() int {
 	if err := cmd.Start(); err != nil {
 		return fail(fmt.Errorf("executing builder '%s': %w", spec.Path, err))
 	}
-	status.Close()
+	h.Started()
 	err = cmd.Wait()
 	var ee *exec.ExitError
 	if errors.As(err, &ee) {

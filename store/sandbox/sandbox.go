@@ -3,7 +3,6 @@ package sandbox
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -11,6 +10,8 @@ import (
 	"os/exec"
 	"strings"
 	"syscall"
+
+	"github.com/gonix/gonix/internal/nshelper"
 )
 
 // helperEnv marks a process started as the sandbox helper.
@@ -79,65 +80,24 @@ func Start(ctx context.Context, spec *Spec) (*Process, error) {
 	if spec.UID == 0 && spec.GID == 0 {
 		spec.UID, spec.GID = 1000, 100
 	}
-	cfg, err := json.Marshal(spec)
-	if err != nil {
-		return nil, err
-	}
-	cfgR, cfgW, err := os.Pipe()
-	if err != nil {
-		return nil, err
-	}
-	statR, statW, err := os.Pipe()
-	if err != nil {
-		cfgR.Close()
-		cfgW.Close()
-		return nil, err
-	}
-	self, err := os.Executable()
-	if err != nil {
-		self = "/proc/self/exe"
-	}
 	cmd := exec.CommandContext(ctx, "/proc/self/exe")
-	cmd.Path = "/proc/self/exe"
-	cmd.Args = []string{self + " (gonix sandbox)"}
-	cmd.Env = []string{helperEnv + "=1"}
-	cmd.Stdin = nil
 	cmd.Stdout = spec.Stdout
 	cmd.Stderr = spec.Stderr
-	cmd.ExtraFiles = []*os.File{cfgR, statW}
 	flags := uintptr(syscall.CLONE_NEWNS | syscall.CLONE_NEWPID | syscall.CLONE_NEWUTS | syscall.CLONE_NEWIPC)
 	if !spec.Network {
 		flags |= syscall.CLONE_NEWNET
 	}
 	attr := &syscall.SysProcAttr{Cloneflags: flags, Pdeathsig: syscall.SIGKILL, Setpgid: true}
 	if spec.UserNS {
-		attr.Cloneflags |= syscall.CLONE_NEWUSER
-		attr.UidMappings = []syscall.SysProcIDMap{{ContainerID: 0, HostID: os.Geteuid(), Size: 1}}
-		attr.GidMappings = []syscall.SysProcIDMap{{ContainerID: 0, HostID: os.Getegid(), Size: 1}}
-		attr.GidMappingsEnableSetgroups = false
+		nshelper.AsRootInUserNS(attr)
 	}
 	cmd.SysProcAttr = attr
 	cmd.Cancel = func() error { return cmd.Process.Kill() }
-	err = cmd.Start()
-	cfgR.Close()
-	statW.Close()
-	if err != nil {
-		cfgW.Close()
-		statR.Close()
-		return nil, fmt.Errorf("creating the sandbox: %w", err)
-	}
-	_, werr := cfgW.Write(cfg)
-	cfgW.Close()
-	status, _ := io.ReadAll(statR)
-	statR.Close()
-	if len(status) > 0 || werr != nil {
-		cmd.Process.Kill()
-		cmd.Wait()
-		msg := strings.TrimSpace(string(status))
-		if msg == "" && werr != nil {
-			msg = werr.Error()
+	if err := nshelper.Start(cmd, helperEnv, "gonix sandbox", spec); err != nil {
+		if se := (*nshelper.StartError)(nil); errors.As(err, &se) {
+			return nil, fmt.Errorf("creating the sandbox: %w", se.Err)
 		}
-		return nil, fmt.Errorf("setting up the sandbox: %s", msg)
+		return nil, fmt.Errorf("setting up the sandbox: %w", err)
 	}
 	return &Process{cmd: cmd}, nil
 }
