@@ -427,17 +427,7 @@ defaults to the flake in the current directory.`, fa, func(args []string) error 
 			if err != nil {
 				return err
 			}
-			e, err := newFlakeEnv(s, fa, evalstore.ReadOnly)
-			if err != nil {
-				return err
-			}
-			defer e.close()
-			flags, err := e.lockFlags()
-			if err != nil {
-				return err
-			}
-			_, _, err = e.lock(arg, flags)
-			return e.report(err)
+			return withLockedFlake(s, fa, evalstore.ReadOnly, arg, func(*flakeEnv, *flake.LockedFlake, flake.Ref) error { return nil })
 		})
 }
 
@@ -501,25 +491,14 @@ references, revision, last modification time, store path and inputs
 			if err != nil {
 				return err
 			}
-			e, err := newFlakeEnv(s, fa, evalstore.ReadOnly)
-			if err != nil {
-				return err
-			}
-			defer e.close()
-			flags, err := e.lockFlags()
-			if err != nil {
-				return err
-			}
-			lf, _, err := e.lock(arg, flags)
-			if err != nil {
-				return e.report(err)
-			}
-			if fa.json {
-				e.printJSON(lf.MetadataJSON())
+			return withLockedFlake(s, fa, evalstore.ReadOnly, arg, func(e *flakeEnv, lf *flake.LockedFlake, _ flake.Ref) error {
+				if fa.json {
+					e.printJSON(lf.MetadataJSON())
+					return nil
+				}
+				lf.WriteMetadata(s.out, isTTY(s.out))
 				return nil
-			}
-			lf.WriteMetadata(s.out, isTTY(s.out))
-			return nil
+			})
 		})
 	addJSONFlags(cmd, fa)
 	return cmd
@@ -539,31 +518,39 @@ local one are omitted unless --all-systems; legacyPackages only with
 			if err != nil {
 				return err
 			}
-			e, err := newFlakeEnv(s, fa, evalstore.ReadOnly)
-			if err != nil {
-				return err
-			}
-			defer e.close()
-			flags, err := e.lockFlags()
-			if err != nil {
-				return err
-			}
-			lf, _, err := e.lock(arg, flags)
-			if err != nil {
-				return e.report(err)
-			}
-			j, err := e.session.Show(lf, flake.ShowOptions{Legacy: legacy, AllSystems: allSystems, System: fa.system,
-				JSON: fa.json, Out: s.out, Warn: e.warn, Color: isTTY(s.out)})
-			if err != nil {
-				return e.report(err)
-			}
-			if fa.json {
-				e.printJSON(j)
-			}
-			return nil
+			return withLockedFlake(s, fa, evalstore.ReadOnly, arg, func(e *flakeEnv, lf *flake.LockedFlake, _ flake.Ref) error {
+				j, err := e.session.Show(lf, flake.ShowOptions{Legacy: legacy, AllSystems: allSystems, System: fa.system,
+					JSON: fa.json, Out: s.out, Warn: e.warn, Color: isTTY(s.out)})
+				if err != nil {
+					return e.report(err)
+				}
+				if fa.json {
+					e.printJSON(j)
+				}
+				return nil
+			})
 		})
 	addJSONFlags(cmd, fa)
 	cmd.Flags().BoolVar(&legacy, "legacy", false, "show the contents of the legacyPackages output")
 	cmd.Flags().BoolVar(&allSystems, "all-systems", false, "show the outputs for all systems")
 	return cmd
+}
+
+// withLockedFlake opens a flake environment in mode, locks the flake arg
+// names and calls fn with it; lock errors are reported as flake errors.
+func withLockedFlake(s *streams, fa *flakeArgs, mode evalstore.Mode, arg string, fn func(e *flakeEnv, lf *flake.LockedFlake, ref flake.Ref) error) error {
+	e, err := newFlakeEnv(s, fa, mode)
+	if err != nil {
+		return err
+	}
+	defer e.close()
+	flags, err := e.lockFlags()
+	if err != nil {
+		return err
+	}
+	lf, ref, err := e.lock(arg, flags)
+	if err != nil {
+		return e.report(err)
+	}
+	return fn(e, lf, ref)
 }

@@ -43,19 +43,13 @@ func runFlakeCheck(s *streams, fa *flakeArgs, arg string, noBuild, allSystems, k
 	if noBuild {
 		mode = evalstore.ReadOnly
 	}
-	e, err := newFlakeEnv(s, fa, mode)
-	if err != nil {
-		return err
-	}
-	defer e.close()
-	flags, err := e.lockFlags()
-	if err != nil {
-		return err
-	}
-	lf, ref, err := e.lock(arg, flags)
-	if err != nil {
-		return e.report(err)
-	}
+	return withLockedFlake(s, fa, mode, arg, func(e *flakeEnv, lf *flake.LockedFlake, ref flake.Ref) error {
+		return checkLockedFlake(s, fa, e, lf, ref, noBuild, allSystems, keepGoing, noLint)
+	})
+}
+
+// checkLockedFlake is flake check on a locked flake.
+func checkLockedFlake(s *streams, fa *flakeArgs, e *flakeEnv, lf *flake.LockedFlake, ref flake.Ref, noBuild, allSystems, keepGoing, noLint bool) error {
 	failed := false
 	res, err := e.session.Check(lf, flake.CheckOptions{
 		System: fa.system, AllSystems: allSystems, KeepGoing: keepGoing,
