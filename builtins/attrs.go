@@ -157,28 +157,27 @@ func sortedByName(st *eval.State, attrs []eval.Attr) []int {
 func primListToAttrs(st *eval.State, pos eval.Pos, args []eval.Value) eval.Value {
 	list := st.ForceList(args[0], eval.NoPos, "while evaluating the argument passed to builtins.listToAttrs")
 	nameSym, valueSym := st.Sym("name"), st.Sym("value")
-	type entry struct {
-		name eval.Symbol
-		set  *eval.Attrs
-	}
-	entries := make([]entry, len(list))
+	// attrs holds each element's name and, until the value is looked
+	// up, the element itself.
+	attrs := make([]eval.Attr, len(list))
 	for i, e := range list {
 		as := st.ForceAttrs(e, eval.NoPos, "while evaluating an element of the list passed to builtins.listToAttrs")
 		n := st.GetAttr(as, nameSym, "in a {name=...; value=...;} pair")
-		name := st.ForceStringNoCtx(n.Value, n.Pos, "while evaluating the `name` attribute of an element of the list passed to builtins.listToAttrs")
-		entries[i] = entry{st.Sym(name), as}
+		st.ForceStringNoCtx(n.Value, n.Pos, "while evaluating the `name` attribute of an element of the list passed to builtins.listToAttrs")
+		attrs[i] = eval.Attr{Name: st.SymOf(st.Force(n.Value, n.Pos).(*eval.String)), Value: as}
 	}
-	byName := func(a, b entry) int { return cmp.Compare(a.name, b.name) }
-	if !slices.IsSortedFunc(entries, byName) {
-		slices.SortStableFunc(entries, byName)
+	byName := func(a, b eval.Attr) int { return cmp.Compare(a.Name, b.Name) }
+	if !slices.IsSortedFunc(attrs, byName) {
+		slices.SortStableFunc(attrs, byName)
 	}
-	attrs := make([]eval.Attr, 0, len(entries))
-	for i, e := range entries {
-		if i > 0 && entries[i-1].name == e.name {
+	// The first element of each name wins.
+	out := attrs[:0]
+	for i, a := range attrs {
+		if i > 0 && attrs[i-1].Name == a.Name {
 			continue
 		}
-		v := st.GetAttr(e.set, valueSym, "in a {name=...; value=...;} pair")
-		attrs = append(attrs, eval.Attr{Name: e.name, Pos: v.Pos, Value: v.Value})
+		v := st.GetAttr(a.Value.(*eval.Attrs), valueSym, "in a {name=...; value=...;} pair")
+		out = append(out, eval.Attr{Name: a.Name, Pos: v.Pos, Value: v.Value})
 	}
-	return eval.NewAttrsSorted(attrs, eval.NoPos)
+	return eval.NewAttrsSorted(out, eval.NoPos)
 }

@@ -82,6 +82,13 @@ var handWritten = []string{
 	`builtins.derivation { name = "x"; system = "x86_64-linux"; builder = "/bin/sh"; }`,
 	`(derivation { name = "y"; system = "x86_64-linux"; builder = "/bin/sh"; args = [ "-c" "echo" ]; outputs = [ "out" "dev" ]; }).dev.outPath`,
 	`builtins.getContext (derivation { name = "z"; system = "x"; builder = "/bin/sh"; }).outPath`,
+	// String building and attribute names (the evaluator's fast paths).
+	`builtins.listToAttrs [ { name = "b"; value = 1; } { name = "a"; value = 2; } { name = "b"; value = 3; } ]`,
+	`builtins.attrNames (builtins.listToAttrs (map (n: { name = n; value = n; }) [ "z" "a" "m" "a" ]))`,
+	`builtins.concatStringsSep "-" [ "a" { __toString = s: "t"; } "b" ]`, `builtins.concatStringsSep "," [ ]`,
+	`builtins.concatStringsSep "" [ "" "" ]`, `toString 1234567`, `toString (-9223372036854775807)`,
+	`let i = 123456; in [ "${toString i}" "a${toString (0 - i)}b${toString i}c" ("x" + toString i) ]`,
+	`builtins.genList (i: "s${toString (i * 1000003)}-${toString i}.0123456789012345678901234567890") 3`,
 }
 
 // gen builds random expressions whose values both Nix versions agree on.

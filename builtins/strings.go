@@ -10,8 +10,12 @@ func init() { addFamily("strings", 0, registerStrings) }
 
 func registerStrings(r *eval.Registry) {
 	prim(r, "toString", 1, func(st *eval.State, pos eval.Pos, args []eval.Value) eval.Value {
+		v := st.Force(args[0], eval.NoPos)
+		if i, ok := v.(eval.Int); ok {
+			return eval.IntString(int64(i))
+		}
 		var ctx eval.Context
-		s := st.CoerceToString(eval.NoPos, args[0], &ctx, "while evaluating the first argument passed to builtins.toString", eval.CoerceOptions{CoerceMore: true})
+		s := st.CoerceToString(eval.NoPos, v, &ctx, "while evaluating the first argument passed to builtins.toString", eval.CoerceOptions{CoerceMore: true})
 		return eval.NewStringCtx(s, ctx)
 	})
 	prim(r, "substring", 3, func(st *eval.State, pos eval.Pos, args []eval.Value) eval.Value {
@@ -44,7 +48,35 @@ func registerStrings(r *eval.Registry) {
 		sep := st.ForceString(args[0], eval.NoPos, "while evaluating the first argument (the separator string) passed to builtins.concatStringsSep")
 		ctx := sep.Context()
 		list := st.ForceList(args[1], eval.NoPos, "while evaluating the second argument (the list of strings to concat) passed to builtins.concatStringsSep")
-		// Coerce every element first, then join with one allocation.
+		// Strings (the common case) are joined in two passes without
+		// copying the list; other elements are coerced once each.
+		n, simple := 0, true
+		for i, e := range list {
+			s, ok := st.Force(e, eval.NoPos).(*eval.String)
+			if !ok {
+				simple = false
+				break
+			}
+			if i > 0 {
+				n += len(sep.S)
+			}
+			n += len(s.S)
+			if s.HasContext() {
+				ctx = ctx.Merge(s.Context())
+			}
+		}
+		if simple {
+			var b strings.Builder
+			b.Grow(n)
+			for i, e := range list {
+				if i > 0 {
+					b.WriteString(sep.S)
+				}
+				b.WriteString(st.Force(e, eval.NoPos).(*eval.String).S)
+			}
+			return eval.NewStringCtx(b.String(), ctx)
+		}
+		ctx = sep.Context()
 		parts := make([]string, len(list))
 		for i, e := range list {
 			if s, ok := st.Force(e, eval.NoPos).(*eval.String); ok {

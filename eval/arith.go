@@ -2,7 +2,6 @@ package eval
 
 import (
 	"math"
-	"strconv"
 )
 
 // Integer arithmetic on values at hand.
@@ -167,9 +166,7 @@ func (e *exprConcatStrings) immediateString(env *Env) (Value, bool) {
 	if !e.forceString || len(e.parts) > 8 {
 		return nil, false
 	}
-	var buf [8]string
-	strs := buf[:0]
-	n := 0
+	var strs strPieces
 	for i := range e.parts {
 		p := &e.parts[i]
 		var s string
@@ -205,12 +202,15 @@ func (e *exprConcatStrings) immediateString(env *Env) (Value, bool) {
 			if !ok {
 				return nil, false
 			}
-			s = strconv.FormatInt(i, 10)
+			strs.addInt(i)
+			if strs.n > maxImmediateString {
+				return nil, false
+			}
+			continue
 		}
-		if n += len(s); n > maxImmediateString {
+		if strs.add(s); strs.n > maxImmediateString {
 			return nil, false
 		}
-		strs = append(strs, s)
 	}
-	return NewString(joinStrings(strs)), true
+	return strs.value(nil), true
 }

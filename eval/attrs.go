@@ -2,7 +2,6 @@ package eval
 
 import (
 	"hash/maphash"
-	"slices"
 	"sort"
 )
 
@@ -14,21 +13,39 @@ type Symbol uint32
 // symbolTable interns names: an open-addressing hash table (linear
 // probing, at most half full) of symbol numbers, each slot holding the
 // upper half of the name's hash beside the number so that probing and
-// growing never rehash or compare names needlessly.
+// growing never rehash or compare names needlessly. The symbols' names
+// (and their string values, made on demand) are kept in fixed-size
+// chunks, so that interning many names never copies the earlier ones.
 type symbolTable struct {
-	names []string
-	strs  []*String
-	slots []uint64 // 0: empty; else hash>>32<<32 | (symbol+1)
-	seed  maphash.Seed
+	chunks [][]symEntry
+	n      int      // number of symbols
+	slots  []uint64 // 0: empty; else hash>>32<<32 | (symbol+1)
+	seed   maphash.Seed
 }
+
+// symEntry is one symbol's name and string value (nil until needed).
+type symEntry struct {
+	name string
+	str  *String
+}
+
+// symChunkBits sets the number of symbols per chunk.
+const symChunkBits = 10
 
 func newSymbolTable() *symbolTable {
 	return &symbolTable{
-		names: make([]string, 0, 1024),
 		slots: make([]uint64, 4096),
 		seed:  maphash.MakeSeed(),
 	}
 }
+
+// entry returns symbol id's entry.
+func (t *symbolTable) entry(id Symbol) *symEntry {
+	return &t.chunks[id>>symChunkBits][id&(1<<symChunkBits-1)]
+}
+
+// name returns the name of symbol id.
+func (t *symbolTable) name(id Symbol) string { return t.entry(id).name }
 
 // find returns the slot index where s is or would go, and its symbol
 // when it is present.
@@ -41,7 +58,7 @@ func (t *symbolTable) find(s string) (int, uint64, Symbol, bool) {
 			return int(i), tag, 0, false
 		}
 		if e>>32 == tag {
-			if id := Symbol(uint32(e) - 1); t.names[id] == s {
+			if id := Symbol(uint32(e) - 1); t.name(id) == s {
 				return int(i), tag, id, true
 			}
 		}
@@ -53,13 +70,14 @@ func (t *symbolTable) intern(s string) Symbol {
 	if ok {
 		return id
 	}
-	id = Symbol(len(t.names))
-	if len(t.names) == cap(t.names) {
-		t.names = slices.Grow(t.names, len(t.names))
+	id = Symbol(t.n)
+	if t.n&(1<<symChunkBits-1) == 0 {
+		t.chunks = append(t.chunks, make([]symEntry, 1<<symChunkBits))
 	}
-	t.names = append(t.names, s)
+	t.entry(id).name = s
+	t.n++
 	t.slots[i] = tag<<32 | uint64(id+1)
-	if 2*len(t.names) > len(t.slots) {
+	if 2*t.n > len(t.slots) {
 		t.grow()
 	}
 	return id
@@ -265,9 +283,9 @@ func (st *State) lexicographic(a *Attrs) []int {
 	for i := range idx {
 		idx[i] = i
 	}
-	names := st.syms.names
+	t := st.syms
 	sort.Slice(idx, func(i, j int) bool {
-		return names[a.attrs[idx[i]].Name] < names[a.attrs[idx[j]].Name]
+		return t.name(a.attrs[idx[i]].Name) < t.name(a.attrs[idx[j]].Name)
 	})
 	return idx
 }
@@ -278,16 +296,23 @@ func NewAttrsSorted(attrs []Attr, pos Pos) *Attrs { return &Attrs{attrs: attrs, 
 
 // SymString returns the name of a symbol as a string value (shared).
 func (st *State) SymString(s Symbol) *String {
-	t := st.syms
-	if int(s) >= len(t.strs) {
-		t.strs = slices.Grow(t.strs, len(t.names)-len(t.strs))[:len(t.names)]
+	e := st.syms.entry(s)
+	if e.str == nil {
+		e.str = NewString(e.name)
 	}
-	if v := t.strs[s]; v != nil {
-		return v
+	return e.str
+}
+
+// SymOf interns the text of s, a string without context, and returns
+// its symbol. SymString may return s itself for that symbol afterwards,
+// saving a copy when attribute names made from strings are listed again
+// (listToAttrs, then attrNames).
+func (st *State) SymOf(s *String) Symbol {
+	id := st.syms.intern(s.S)
+	if e := st.syms.entry(id); e.str == nil && s.ctx == nil {
+		e.str = s
 	}
-	v := NewString(t.names[s])
-	t.strs[s] = v
-	return v
+	return id
 }
 
 // PosValue returns { file, line, column } for a position, or null.

@@ -265,12 +265,11 @@ func (e *exprConcatStrings) eval(st *State, env *Env) Value {
 	var n int64
 	var nf float64
 	// The string parts, joined with one allocation at the end.
-	var buf [8]string
-	strs := buf[:0]
+	var strs strPieces
 	for _, p := range e.parts {
 		if p.toStringArg != nil && (firstKind == KindString || first) {
 			if i, ok := immediateInt(p.toStringArg, env, true); ok {
-				strs = append(strs, strconv.FormatInt(i, 10))
+				strs.addInt(i)
 				first = false
 				continue
 			}
@@ -306,9 +305,9 @@ func (e *exprConcatStrings) eval(st *State, env *Env) Value {
 		default:
 			if s, ok := v.(*String); ok && !first {
 				cb.add(s)
-				strs = append(strs, s.S)
+				strs.add(s.S)
 			} else {
-				strs = append(strs, st.coerceToString(p.pos, v, &cb, "while evaluating a path segment", false, firstKind == KindString, !first))
+				strs.add(st.coerceToString(p.pos, v, &cb, "while evaluating a path segment", false, firstKind == KindString, !first))
 			}
 		}
 		first = false
@@ -322,30 +321,9 @@ func (e *exprConcatStrings) eval(st *State, env *Env) Value {
 		if len(cb.ctx) > 0 {
 			st.raise(st.Errorf(ErrEval, "a string that refers to a store path cannot be appended to a path").At(e.pos))
 		}
-		return Path(canonPath(joinStrings(strs)))
+		return Path(canonPath(strs.string()))
 	}
-	return NewStringCtx(joinStrings(strs), cb.ctx)
-}
-
-// joinStrings concatenates strs with one allocation (none for a single
-// string).
-func joinStrings(strs []string) string {
-	switch len(strs) {
-	case 0:
-		return ""
-	case 1:
-		return strs[0]
-	}
-	n := 0
-	for _, s := range strs {
-		n += len(s)
-	}
-	var b strings.Builder
-	b.Grow(n)
-	for _, s := range strs {
-		b.WriteString(s)
-	}
-	return b.String()
+	return strs.value(cb.ctx)
 }
 
 // addInt adds with overflow detection.

@@ -220,7 +220,7 @@ func (st *State) initSymbols() {
 func (st *State) Sym(name string) Symbol { return st.syms.intern(name) }
 
 // SymName returns the name of a symbol.
-func (st *State) SymName(s Symbol) string { return st.syms.names[s] }
+func (st *State) SymName(s Symbol) string { return st.syms.name(s) }
 
 // Options returns the State's options.
 func (st *State) Options() Options { return st.opts }

@@ -23,8 +23,8 @@ func TestSymbolTable(t *testing.T) {
 		if got, ok := tab.lookup(name); !ok || got != ids[i] {
 			t.Fatalf("lookup %q gave %d %v", name, got, ok)
 		}
-		if tab.names[ids[i]] != name {
-			t.Fatalf("name of %d is %q", ids[i], tab.names[ids[i]])
+		if tab.name(ids[i]) != name {
+			t.Fatalf("name of %d is %q", ids[i], tab.name(ids[i]))
 		}
 	}
 	for _, s := range []string{"", "x", "s-1", "s50000"} {
@@ -32,7 +32,7 @@ func TestSymbolTable(t *testing.T) {
 			t.Errorf("lookup %q found a symbol", s)
 		}
 	}
-	if e := tab.intern(""); tab.names[e] != "" || tab.intern("") != e {
+	if e := tab.intern(""); tab.name(e) != "" || tab.intern("") != e {
 		t.Errorf("empty name not interned stably")
 	}
 }
