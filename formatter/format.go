@@ -4,7 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"runtime/debug"
+	"strings"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/gonix/gonix/parser"
 )
@@ -98,10 +100,17 @@ func FormatTree(t *parser.Tree, opts Options) ([]byte, error) {
 
 // format parses and formats src with the memory of ws, whose syntax tree
 // arrays the parse reuses.
+//
+// The source is parsed in place, not copied: src does not change during
+// the call, and nothing returned refers to it (error texts are copies).
+// The tree kept for its arrays lets go of it.
 func (ws *workspace) format(src []byte, opts Options) ([]byte, error) {
-	t := parser.ParseSyntaxReusing(string(src), opts.Filename, ws.tree)
+	t := parser.ParseSyntaxReusing(unsafe.String(unsafe.SliceData(src), len(src)), opts.Filename, ws.tree)
 	ws.tree = nil
-	defer func() { ws.tree = t }()
+	defer func() {
+		t.Src = ""
+		ws.tree = t
+	}()
 	if err := checkParsed(t, opts.Filename); err != nil {
 		return nil, err
 	}
@@ -128,7 +137,7 @@ func checkParsed(t *parser.Tree, name string) error {
 		}
 		e := parser.Error{Start: off, End: off + 1, Detect: off, Msg: "invalid UTF-8 byte sequence"}
 		p := t.Position(off)
-		return &ParseError{Filename: name, Line: p.Line, Col: p.Col, Msg: e.Msg, Report: t.FormatError(e)}
+		return &ParseError{Filename: name, Line: p.Line, Col: p.Col, Msg: e.Msg, Report: strings.Clone(t.FormatError(e))}
 	}
 	errs := t.SyntaxErrors()
 	if len(errs) == 0 {
@@ -137,7 +146,7 @@ func checkParsed(t *parser.Tree, name string) error {
 	e := errs[0]
 	off := e.Start
 	p := t.Position(off)
-	return &ParseError{Filename: name, Line: p.Line, Col: p.Col, Msg: e.Msg, Report: t.FormatError(e)}
+	return &ParseError{Filename: name, Line: p.Line, Col: p.Col, Msg: strings.Clone(e.Msg), Report: strings.Clone(t.FormatError(e))}
 }
 
 // Formatter formats many files with the same options, reusing its memory

@@ -176,63 +176,83 @@ type layouter struct {
 	indents       []indentLevel
 	suppress      bool // inside a disabled region: compute, but print nothing
 	out           []byte
-	scratch       []byte
 }
 
-// fits tries to put the elements at c on one line within width w. ni is
-// the indentation the next line would gain (it decides how a trailing
-// comment is spaced). On success the line's text is left in l.scratch;
-// fits returns its width, the part of w it used (comments take none) and
-// whether it holds a trailing comment (the only text ni changes).
+// flatWidth is the width of each spacing on a line that does not break;
+// -1 for those that always break.
+var flatWidth = [...]int{
+	spSoftbreak: 0, spBreak: 0, spHardspace: 1, spSoftspace: 1, spSpace: 1,
+	spHardline: -1, spEmptyline: -1, spNewlines: -1,
+}
+
+// spacingAt returns the spacing e merged with the spacings directly after
+// it (usually there are none: the document is normalised).
+func (c *cursor) spacingAt(e *elem) spacing {
+	if p := c.peek(); p != nil && p.kind == eSpacing {
+		return c.nextSpacing(e).sp
+	}
+	return e.sp
+}
+
+// fits tries to put the elements at c on one line within width w: it
+// appends their text to l.out, and takes it back when they do not fit.
+// ni is the indentation the next line would gain (it decides how a
+// trailing comment is spaced). fits returns the text's width, the part of
+// w it used (comments take none) and whether it holds a trailing comment
+// (the only text ni changes).
 func (l *layouter) fits(ni, w int, c *cursor) (width, used int, trailing, ok bool) {
-	l.scratch = l.scratch[:0]
+	out := l.out
+	start := len(out)
 	w0 := w
-	for {
-		if w < 0 {
-			return 0, 0, false, false
-		}
+	for w >= 0 {
 		e := c.next()
 		if e == nil {
+			l.out = out
 			return width, w0 - w, trailing, true
 		}
 		switch e.kind {
 		case eText:
+			if e.tann == taRegular {
+				out = append(out, c.m.str(e)...)
+				n := int(e.width)
+				ni -= n
+				w -= n
+				width += n
+				continue
+			}
 			switch e.tann {
-			case taRegular:
-				l.scratch = append(l.scratch, c.m.str(e)...)
-				ni -= int(e.width)
-				w -= int(e.width)
-				width += int(e.width)
 			case taComment:
-				l.scratch = append(l.scratch, c.m.str(e)...)
+				out = append(out, c.m.str(e)...)
 				width += int(e.width)
 			case taTrailingComment:
 				trailing = true
 				if ni == 0 {
-					l.scratch = append(l.scratch, ' ')
+					out = append(out, ' ')
 					width++
 				}
-				l.scratch = append(l.scratch, c.m.str(e)...)
+				out = append(out, c.m.str(e)...)
 				width += int(e.width)
 			case taTrailing:
 			default:
-				return 0, 0, false, false
+				w = -1
 			}
 		case eSpacing:
-			switch sp := c.nextSpacing(e); sp.sp {
-			case spSoftbreak, spBreak:
-			case spSoftspace, spSpace, spHardspace:
-				l.scratch = append(l.scratch, ' ')
-				ni--
-				w--
-				width++
-			default:
-				return 0, 0, false, false
+			k := flatWidth[c.spacingAt(e)]
+			if k < 0 {
+				w = -1
+				break
 			}
+			out = append(out, ' ')
+			out = out[:len(out)-1+k]
+			ni -= k
+			w -= k
+			width += k
 		case eGroup:
 			c.enter(e)
 		}
 	}
+	l.out = out[:start]
+	return 0, 0, false, false
 }
 
 // fitsWidth is fits without producing text.
@@ -265,15 +285,13 @@ func fitsWidth(ni, w int, c *cursor) (int, bool) {
 				return 0, false
 			}
 		case eSpacing:
-			switch sp := c.nextSpacing(e); sp.sp {
-			case spSoftbreak, spBreak:
-			case spSoftspace, spSpace, spHardspace:
-				ni--
-				w--
-				width++
-			default:
+			k := flatWidth[c.spacingAt(e)]
+			if k < 0 {
 				return 0, false
 			}
+			ni -= k
+			w -= k
+			width += k
 		case eGroup:
 			c.enter(e)
 		}
@@ -295,7 +313,7 @@ func firstLineWidth(c *cursor) int {
 				w += int(e.width)
 			}
 		case eSpacing:
-			if sp := c.nextSpacing(e); sp.sp == spHardspace {
+			if c.spacingAt(e) == spHardspace {
 				w++
 			} else {
 				return w
@@ -327,7 +345,7 @@ func firstLineFits(target, max int, c *cursor) bool {
 				return max-w <= target
 			}
 		case eSpacing:
-			if sp := c.nextSpacing(e); sp.sp == spHardspace {
+			if c.spacingAt(e) == spHardspace {
 				w--
 			} else {
 				return max-w <= target
@@ -397,22 +415,7 @@ func (l *layouter) putNL(n int) {
 // current line's adds one level of indentation only for the first text of
 // a line. It reports whether the text itself is to be printed.
 func (l *layouter) putPrefix(withIndent bool, nl, off, w int) bool {
-	for {
-		top := l.top()
-		if nl > top.nl {
-			ci := top.ci
-			if l.cc == 0 {
-				ci += l.iw
-			}
-			l.indents = append(l.indents, indentLevel{ci: ci, nl: nl})
-			break
-		}
-		if nl < top.nl {
-			l.indents = l.indents[:len(l.indents)-1]
-			continue
-		}
-		break
-	}
+	l.enterNest(nl)
 	cc := l.cc
 	l.cc = cc + w
 	if !withIndent && l.cc < 1 {
@@ -427,6 +430,25 @@ func (l *layouter) putPrefix(withIndent bool, nl, off, w int) bool {
 		}
 	}
 	return true
+}
+
+// enterNest updates the indentation levels for a text at nesting nl.
+func (l *layouter) enterNest(nl int) {
+	for {
+		top := l.top()
+		if nl > top.nl {
+			ci := top.ci
+			if l.cc == 0 {
+				ci += l.iw
+			}
+			l.indents = append(l.indents, indentLevel{ci: ci, nl: nl})
+			return
+		}
+		if nl == top.nl {
+			return
+		}
+		l.indents = l.indents[:len(l.indents)-1]
+	}
 }
 
 func (l *layouter) putText(withIndent bool, nl, off int, t []byte, w int) {
@@ -543,52 +565,71 @@ func (l *layouter) goGroup(head []elem, tail *rest, r *rest) bool {
 	if !l.groupCursor(&c, head, tail) {
 		return true
 	}
+	start := len(l.out)
+	atStart := l.cc == 0
+	nl, off := 0, 0
+	if atStart {
+		// The indentation goes first; the text is appended after it.
+		var ni cursor
+		ni.init(l.m, head, tail)
+		nl, off = nextIndent(&ni)
+		for n := l.indentFor(nl) + off; n > 0; n-- {
+			l.out = append(l.out, ' ')
+		}
+	}
+	textStart := len(l.out)
 	// The elements are measured against the whole room left on the line
 	// first: most groups that do not fit fail there, before what follows
 	// them is looked at. The indentation the next line would gain only
 	// matters for trailing comments; it is found when there are some.
 	room := l.tw - l.cc
 	w, used, trailing, ok := l.fits(0, room, &c)
+	if ok {
+		var fl cursor
+		fl.init(l.m, nil, r)
+		ok = used <= room-firstLineWidth(&fl)
+	}
 	if !ok {
+		l.out = l.out[:start]
 		return false
-	}
-	var fl cursor
-	fl.init(l.m, nil, r)
-	if used > room-firstLineWidth(&fl) {
-		return false
-	}
-	nl, off := 0, 0
-	if l.cc == 0 {
-		var ni cursor
-		ni.init(l.m, head, tail)
-		nl, off = nextIndent(&ni)
 	}
 	if trailing {
 		var nx cursor
 		nx.init(l.m, nil, r)
 		nextNL, _ := nextIndent(&nx)
 		lineNL := l.top().nl
-		if l.cc == 0 && nl > lineNL {
+		if atStart && nl > lineNL {
 			lineNL += l.iw
 		}
 		grow := 0
 		if nextNL > lineNL {
 			grow = l.iw
 		}
+		l.out = l.out[:textStart]
 		l.groupCursor(&c, head, tail)
 		w, _, _, _ = l.fits(grow-l.cc, room, &c)
 	}
-	if l.cc == 0 {
-		if l.putPrefix(true, nl, off, w) {
-			l.out = append(l.out, l.scratch...)
-		}
-		return true
-	}
-	if !l.suppress {
-		l.out = append(l.out, l.scratch...)
+	if atStart {
+		l.enterNest(nl)
 	}
 	l.cc += w
+	if l.suppress {
+		l.out = l.out[:start]
+	}
 	return true
+}
+
+// indentFor returns the indentation a text at nesting nl would get at the
+// start of a line (see putPrefix), without changing anything.
+func (l *layouter) indentFor(nl int) int {
+	k := len(l.indents) - 1
+	for nl < l.indents[k].nl {
+		k--
+	}
+	if nl > l.indents[k].nl {
+		return l.indents[k].ci + l.iw
+	}
+	return l.indents[k].ci
 }
 
 // groupCursor sets c to walk head and tail the way goGroup measures them:
@@ -842,7 +883,7 @@ func layoutDoc(m *docMem, d span, width, indent, sizeHint int, ws *workspace) []
 	// stacks are kept in the workspace.
 	k := &ws.lay
 	l := layouter{m: m, tw: width, iw: indent, indents: append(k.indents[:0], indentLevel{0, 0}),
-		scratch: k.scratch[:0], rests: &ws.rests, flat: k.flat[:0], segs: k.segs[:0],
+		rests: &ws.rests, flat: k.flat[:0], segs: k.segs[:0],
 		indentScratch: k.indentScratch[:0]}
 	if want := sizeHint + sizeHint/4 + 64; cap(k.out) < want {
 		k.out = make([]byte, 0, want)
@@ -850,7 +891,7 @@ func layoutDoc(m *docMem, d span, width, indent, sizeHint int, ws *workspace) []
 	l.out = k.out[:0]
 	top := []elem{{kind: eGroup, gann: gRegular, a: d.a, n: d.n}}
 	l.goList(top, nil)
-	k.indents, k.scratch, k.flat, k.segs, k.indentScratch = l.indents[:0], l.scratch[:0], l.flat[:0], l.segs[:0], l.indentScratch[:0]
+	k.indents, k.flat, k.segs, k.indentScratch = l.indents[:0], l.flat[:0], l.segs[:0], l.indentScratch[:0]
 	k.out = l.out[:0]
 	// The result gets memory of its own, of just its size.
 	if m.endsWithEOFRegion(m.slice(d)) {

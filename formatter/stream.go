@@ -152,9 +152,13 @@ func (b *builder) feedGroup(a groupAnn, kids span, fixed bool, w int32) {
 				b.feedSpan(post)
 				return
 			}
-			if pre.n == 0 {
+			switch ps := m.slice(pre); {
+			case pre.n == 0:
 				b.buf = append(b.buf, x)
-			} else {
+			case ps[0].kind != eSpacing && isNormal(ps):
+				b.buf = append(b.buf, x)
+				b.buf = append(b.buf, ps...)
+			default:
 				k := uint32(len(m.els))
 				m.els = append(m.els, x)
 				m.els = append(m.els, m.slice(pre)...)
@@ -179,10 +183,30 @@ func (b *builder) feedGroup(a groupAnn, kids span, fixed bool, w int32) {
 		return
 	}
 	if pre.n > 0 {
-		fixedPre := b.fx.fixup(pre)
-		b.buf = append(b.buf, m.slice(fixedPre)...)
+		if ps := m.slice(pre); isNormal(ps) {
+			b.buf = append(b.buf, ps...)
+		} else {
+			b.buf = append(b.buf, m.slice(b.fx.fixup(pre))...)
+		}
 	}
 	g.a, g.n = body.a, body.n
 	b.buf = append(b.buf, g)
 	b.feedSpan(post)
+}
+
+// isNormal reports whether fixup would leave es as it is: no groups, and
+// no spacings or texts of the same kind next to each other.
+func isNormal(es []elem) bool {
+	for i := range es {
+		e := &es[i]
+		if e.kind == eGroup {
+			return false
+		}
+		if i > 0 {
+			if p := &es[i-1]; p.kind == e.kind && (e.kind == eSpacing || p.tann == e.tann) {
+				return false
+			}
+		}
+	}
+	return true
 }
