@@ -260,6 +260,7 @@ func runEval(s *streams, f *evalFlags) error {
 		defer writeMemProfile(p)
 	}
 	tuneEvalGC(64<<20, 200)
+	preallocHugeHeap(64 << 20)
 	st, done := newEvalState(evalOptions(s, f))
 	defer done()
 	out := bufio.NewWriter(s.out)
