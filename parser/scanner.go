@@ -316,20 +316,33 @@ func (s *scanner) matchPathStart(i int) (whole, seg int) {
 	return 0, 0
 }
 
-var keywords = map[string]Kind{
-	"if": TokIf, "then": TokThen, "else": TokElse, "assert": TokAssert,
-	"with": TokWith, "let": TokLet, "in": TokIn, "rec": TokRec,
-	"inherit": TokInherit, "or": TokOr,
-}
+// pathOrScheme holds the characters that may follow an identifier's
+// characters in a path or a URI scheme: '/' and ':' end such a run, '.'
+// and '+' continue it (identifiers have the others).
+var pathOrScheme = [256]bool{'/': true, ':': true, '.': true, '+': true}
 
 func keywordKind(s string) (Kind, bool) {
-	if len(s) < 2 || len(s) > 7 {
-		return 0, false
-	}
-	switch s[0] {
-	case 'i', 't', 'e', 'a', 'w', 'l', 'r', 'o':
-		k, ok := keywords[s]
-		return k, ok
+	switch s {
+	case "if":
+		return TokIf, true
+	case "then":
+		return TokThen, true
+	case "else":
+		return TokElse, true
+	case "assert":
+		return TokAssert, true
+	case "with":
+		return TokWith, true
+	case "let":
+		return TokLet, true
+	case "in":
+		return TokIn, true
+	case "rec":
+		return TokRec, true
+	case "inherit":
+		return TokInherit, true
+	case "or":
+		return TokOr, true
 	}
 	return 0, false
 }
@@ -409,6 +422,17 @@ func (s *scanner) scanDefault() {
 	switch {
 	case isIDStart(c):
 		m := s.matchID(i)
+		if e := i + m; e == len(s.src) || !pathOrScheme[s.src[e]] {
+			// Nothing after the name can make it a path (which needs a
+			// '/' after a run of path characters) or a URI (a ':' after
+			// a scheme): the usual case, decided without rescanning.
+			kind := TokIdent
+			if k, ok := keywordKind(s.src[i:e]); ok {
+				kind = k
+			}
+			s.emit(kind, e)
+			return
+		}
 		if k, ok := keywordKind(s.src[i : i+m]); ok {
 			consider(k, m)
 		}
