@@ -23,26 +23,23 @@ package formatter
 //     taken as they are.
 
 // level is the state of the machine of one open group (or of the whole
-// document): its output so far is buf[mark:], and pend, when has is set,
-// is the element it holds back.
+// document): its output so far is buf[mark:]. The element the machine
+// holds back, when there is one, is the last of these, at lock or after:
+// it may still merge with the next element fed. (What is before lock is
+// settled.)
 type level struct {
-	mark int
-	pend elem
-	has  bool
-	w    int32 // width of the regular texts fed so far (see minWidth)
+	mark, lock int
+	w          int32 // width of the regular texts fed so far (see minWidth)
 }
 
 // start prepares the builder to normalise a document.
 func (b *builder) start() {
-	b.lv = append(b.lv[:0], level{mark: len(b.buf)})
+	b.lv = append(b.lv[:0], level{mark: len(b.buf), lock: len(b.buf)})
 }
 
 // finish ends the document and returns it, normalised.
 func (b *builder) finish() span {
 	l := &b.lv[0]
-	if l.has {
-		b.buf = append(b.buf, l.pend)
-	}
 	d := b.m.store(b.buf[l.mark:])
 	b.buf = b.buf[:l.mark]
 	b.lv = b.lv[:0]
@@ -52,22 +49,20 @@ func (b *builder) finish() span {
 // open starts a group.
 func (b *builder) open() {
 	p := &b.lv[len(b.lv)-1]
-	nl := level{mark: len(b.buf)}
-	if p.has && p.pend.kind == eSpacing && p.pend.sp == spHardspace {
-		// fixup would move the hard space into the group.
-		nl.pend, nl.has = p.pend, true
-		p.has = false
+	n := len(b.buf)
+	if n > p.lock && b.buf[n-1].kind == eSpacing && b.buf[n-1].sp == spHardspace {
+		// fixup would move the hard space into the group: it becomes
+		// the group's first element, still held back.
+		p.lock = n - 1
+		n--
 	}
-	b.lv = append(b.lv, nl)
+	b.lv = append(b.lv, level{mark: n, lock: n})
 }
 
 // close ends the innermost open group.
 func (b *builder) close(a groupAnn) {
 	l := b.lv[len(b.lv)-1]
 	b.lv = b.lv[:len(b.lv)-1]
-	if l.has {
-		b.buf = append(b.buf, l.pend)
-	}
 	inner := b.m.store(b.buf[l.mark:])
 	b.buf = b.buf[:l.mark]
 	b.feedGroup(a, inner, true, l.w)
@@ -83,20 +78,17 @@ func (b *builder) feed(e elem) {
 	if e.kind == eText && e.tann == taRegular {
 		l.w += e.width
 	}
-	if !l.has {
-		l.pend, l.has = e, true
-		return
+	if n := len(b.buf); n > l.lock {
+		switch x := &b.buf[n-1]; {
+		case x.kind == eSpacing && e.kind == eSpacing:
+			*x = mergeSpacing(*x, e)
+			return
+		case x.kind == eText && e.kind == eText && e.tann == x.tann:
+			b.m.mergeText(x, &e)
+			return
+		}
 	}
-	x := &l.pend
-	switch {
-	case x.kind == eSpacing && e.kind == eSpacing:
-		*x = mergeSpacing(*x, e)
-	case x.kind == eText && e.kind == eText && e.tann == x.tann:
-		b.m.mergeText(x, &e)
-	default:
-		b.buf = append(b.buf, *x)
-		*x = e
-	}
+	b.buf = append(b.buf, e)
 }
 
 // mergeText appends the text y to the text x.
@@ -130,9 +122,12 @@ func (b *builder) feedGroup(a groupAnn, kids span, fixed bool, w int32) {
 	l := &b.lv[len(b.lv)-1]
 	l.w += w
 	g := elem{kind: eGroup, gann: a, width: w + 1}
-	if l.has {
-		x := l.pend
-		l.has = false
+	if n := len(b.buf); n > l.lock {
+		// The element held back is taken (and settled unless it goes
+		// back through feed).
+		x := b.buf[n-1]
+		b.buf = b.buf[:n-1]
+		l.lock = n - 1
 		switch {
 		case x.kind == eSpacing && x.sp == spHardspace:
 			// Only groups that were not built here can meet a waiting
@@ -167,10 +162,12 @@ func (b *builder) feedGroup(a groupAnn, kids span, fixed bool, w int32) {
 			}
 			g.a, g.n = body.a, body.n
 			b.buf = append(b.buf, g)
+			l.lock = len(b.buf)
 			b.feedSpan(post)
 			return
 		default:
 			b.buf = append(b.buf, x)
+			l.lock = len(b.buf)
 		}
 	}
 	if !fixed {
@@ -191,6 +188,7 @@ func (b *builder) feedGroup(a groupAnn, kids span, fixed bool, w int32) {
 	}
 	g.a, g.n = body.a, body.n
 	b.buf = append(b.buf, g)
+	l.lock = len(b.buf)
 	b.feedSpan(post)
 }
 
