@@ -427,9 +427,26 @@ func (c *ctx) ifElse(n parser.Node) {
 		Label{n.Start(), n.End(), "Consider using `" + repl + "` instead of this `if` expression"})
 }
 
+// hasNestedBinding reports whether a binding of set n has a path of more
+// than one attribute (the repeated-keys rule needs one).
+func hasNestedBinding(n parser.Node) bool {
+	for e := n.FirstChild(); e.Valid(); e = e.Next() {
+		if e.Kind() != parser.NodeBinding {
+			continue
+		}
+		if first := e.AttrPath().FirstChild(); first.Valid() && first.Next().Valid() {
+			return true
+		}
+	}
+	return false
+}
+
 // attrSet runs W20 (repeated keys) and G302 (dynamic names in rec sets).
 func (c *ctx) attrSet(n parser.Node) {
 	rec := n.IsRec()
+	if !rec && !hasNestedBinding(n) {
+		return // nothing to report, and no keys to collect
+	}
 	// The bindings whose path starts with an identifier, in source order.
 	keys := c.keyScratch[:0]
 	nested := false

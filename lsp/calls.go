@@ -134,6 +134,9 @@ func (cs *callState) update(t *parser.Tree, res *scope.Result, ch *scope.Change)
 	if ch == nil || ch.Full {
 		return newCallState(t, res)
 	}
+	if cs.unchanged(res, ch) {
+		return cs
+	}
 	oldAnc := map[int32]bool{}
 	for n := ch.OldRoot.Parent(); n.Valid(); n = n.Parent() {
 		oldAnc[int32(n.ID())] = true
@@ -195,6 +198,77 @@ func (cs *callState) update(t *parser.Tree, res *scope.Result, ch *scope.Change)
 		insertRoot()
 	}
 	return next
+}
+
+// unchanged reports whether cs holds for the new tree as it is: the edit
+// moved no node numbers and no offsets (as when a character of a literal
+// is replaced), no call outside the re-resolved root depends on it, and
+// the root's calls check as before. A callState holds no tree, so it is
+// then shared, and an edit costs a look at the calls instead of a copy.
+func (cs *callState) unchanged(res *scope.Result, ch *scope.Change) bool {
+	if ch.Root.ID() != ch.OldRoot.ID() || ch.Root.End() != ch.OldRoot.End() || ch.Root.Start() != ch.OldRoot.Start() {
+		return false
+	}
+	var anc []int32
+	for n := ch.OldRoot.Parent(); n.Valid(); n = n.Parent() {
+		anc = append(anc, int32(n.ID()))
+	}
+	affected := func(id int32) bool {
+		if ch.InOldRoot(int(id)) {
+			return true
+		}
+		for _, a := range anc {
+			if a == id {
+				return true
+			}
+		}
+		return false
+	}
+	lo, hi := len(cs.entries), len(cs.entries)
+	for i, e := range cs.entries {
+		if ch.InOldRoot(int(e.id)) {
+			if lo == len(cs.entries) {
+				lo = i
+			}
+			hi = i + 1
+			continue
+		}
+		if affected(e.id) {
+			return false
+		}
+		for _, d := range cs.deps[e.depLo:e.depHi] {
+			if affected(d) {
+				return false
+			}
+		}
+	}
+	root := &callState{}
+	walk(ch.Root, func(n parser.Node) bool {
+		if n.Kind() == parser.NodeApply {
+			root.check(n, res)
+		}
+		return true
+	})
+	if len(root.entries) != hi-lo {
+		return false
+	}
+	for i, e := range root.entries {
+		o := cs.entries[lo+i]
+		if e.id != o.id || e.depHi-e.depLo != o.depHi-o.depLo || len(e.diags) != len(o.diags) {
+			return false
+		}
+		for j, d := range root.deps[e.depLo:e.depHi] {
+			if cs.deps[o.depLo+int32(j)] != d {
+				return false
+			}
+		}
+		for j, d := range e.diags {
+			if o.diags[j] != d {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // shiftOff moves an offset outside an edited node starting at start.

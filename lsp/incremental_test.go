@@ -195,3 +195,53 @@ func TestIncrementalAnalysisCorpus(t *testing.T) {
 	}
 	t.Logf("%d derived analyses compared, %d with carried checker results", n, c)
 }
+
+// TestCallStateSharedAcrossLiteralEdits checks that an edit that moves
+// nothing (a character of a literal replaced by another) keeps the call
+// diagnostics' state when the calls it touches check as before, and that
+// the diagnostics still equal those of a fresh analysis either way.
+func TestCallStateSharedAcrossLiteralEdits(t *testing.T) {
+	src := lspIncrementalSources[0]
+	cfg := defaultConfig()
+	d := &Document{URI: "file:///calls.nix", Path: "/calls.nix", Text: src, lines: newLineIndex(src)}
+	a0, _ := d.Analyze()
+	staticDiagnostics(a0, cfg)
+	edit := func(d *Document, old, repl string) *Document {
+		t.Helper()
+		off := strings.Index(d.Text, old)
+		if off < 0 || len(old) != len(repl) {
+			t.Fatalf("no %q", old)
+		}
+		rng := d.lineIndex().rng(off, off+len(old))
+		nd, err := d.applyChanges(d.Version+1, []contentChange{{Range: &rng, Text: repl}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return nd
+	}
+	check := func(d *Document) *Analysis {
+		t.Helper()
+		a, err := d.Analyze()
+		if err != nil {
+			t.Fatal(err)
+		}
+		fresh := &Document{URI: d.URI, Path: d.Path, Text: d.Text, lines: newLineIndex(d.Text)}
+		fa, _ := fresh.Analyze()
+		if g, w := diagJSON(staticDiagnostics(a, cfg)), diagJSON(staticDiagnostics(fa, cfg)); g != w {
+			t.Fatalf("diagnostics differ\n--- got\n%s\n--- want\n%s", g, w)
+		}
+		return a
+	}
+	// A digit of a version string: the calls around it check the same.
+	d1 := edit(d, `"1.0"`, `"1.7"`)
+	a1 := check(d1)
+	if !a1.derived || a1.callDiags() != a0.callDiags() {
+		t.Errorf("the call state was not shared across a literal edit (derived %v)", a1.derived)
+	}
+	// An argument's name: the call's diagnostics change.
+	d2 := edit(d1, "(f { b = 2; })", "(f { c = 2; })")
+	a2 := check(d2)
+	if a2.callDiags() == a1.callDiags() {
+		t.Errorf("the call state was shared although a call's diagnostics changed")
+	}
+}
