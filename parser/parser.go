@@ -63,7 +63,6 @@ func parseString(src string, opts Options, old *Tree) *Tree {
 	if name == "" {
 		name = "«stdin»"
 	}
-	t := &Tree{Name: name, Src: src}
 	// Real Nix code averages one token per 5.6 bytes and one node per 10
 	// bytes; sizing for a little more avoids regrowing the arrays.
 	s := &scanner{
@@ -71,6 +70,12 @@ func parseString(src string, opts Options, old *Tree) *Tree {
 		kinds:  reuseBuf(old.kindsBuf(), len(src)/4+16),
 		starts: reuseBuf(old.startsBuf(), len(src)/4+16),
 	}
+	oldNodes, frames := old.nodesBuf(), reuseBuf(old.framesBuf(), 64)
+	t := old
+	if t == nil {
+		t = new(Tree)
+	}
+	*t = Tree{Name: name, Src: src}
 	s.scan()
 	kinds, starts := s.kinds, append(s.starts, uint32(len(src)))
 	t.buf.kinds, t.buf.starts = kinds, starts
@@ -85,13 +90,14 @@ func parseString(src string, opts Options, old *Tree) *Tree {
 		t:      t,
 		kinds:  kinds,
 		starts: starts,
-		frames: make([]frame, 0, 64),
+		frames: frames,
 		// Real code has somewhat fewer nodes than significant tokens.
-		nodes: reuseBuf(old.nodesBuf(), significant+significant/8+16),
+		nodes: reuseBuf(oldNodes, significant+significant/8+16),
 	}
 	p.errs = s.errs
 	p.parseFile()
 	t.buf.nodes = p.nodes
+	t.buf.frames = p.frames[:0]
 	t.setNodes(p.nodes)
 	if opts.SyntaxOnly {
 		p.errs = append(p.errs, checkInheritNames(t)...)

@@ -4,8 +4,8 @@ package parser
 // another (the formatter).
 
 // ParseSyntaxReusing is ParseSyntax for a caller that parses many files
-// one after another: the new tree may take over the arrays of old, an
-// earlier tree that the caller no longer uses (nil is fine). Neither old
+// one after another: the new tree may take over old, an earlier tree that
+// the caller no longer uses (nil is fine), and its arrays. Neither old
 // nor anything obtained from it may be used afterwards.
 func ParseSyntaxReusing(src, name string, old *Tree) *Tree {
 	return parseString(src, Options{Name: name, SyntaxOnly: true}, old)
@@ -30,6 +30,13 @@ func (t *Tree) nodesBuf() []node {
 		return nil
 	}
 	return t.buf.nodes
+}
+
+func (t *Tree) framesBuf() []frame {
+	if t == nil {
+		return nil
+	}
+	return t.buf.frames
 }
 
 // reuseBuf returns an empty slice with room for n elements, using old's

@@ -31,6 +31,7 @@ type treeBufs struct {
 	kinds  []Kind
 	starts []uint32
 	nodes  []node
+	frames []frame // the parser's stack, kept for ParseSyntaxReusing
 }
 
 // oneChunk holds the chunk tables of a tree whose arrays fit in one
