@@ -169,7 +169,13 @@ func (c *converter) finish(a *ann, end int) {
 func (c *converter) leaf(tk parser.Token, kind tokKind) *leaf {
 	start, end := tk.Start(), tk.End()
 	l := c.a.newLeaf()
-	*l = leaf{ann: ann{pre: c.take(), line: c.line(start)}, kind: kind, text: c.src[start:end]}
+	// Field by field: a composite literal would be built aside and
+	// copied, which costs more here than the stores.
+	l.pre = c.take()
+	l.line = c.line(start)
+	l.trail = ""
+	l.kind = kind
+	l.text = c.src[start:end]
 	c.finish(&l.ann, end)
 	return l
 }
