@@ -3,7 +3,6 @@ package builtins
 import (
 	"cmp"
 	"slices"
-	"strings"
 
 	"github.com/gonix/gonix/eval"
 )
@@ -143,16 +142,7 @@ func registerAttrs(r *eval.Registry) {
 }
 
 // sortedByName returns the indices of attrs in lexicographic name order.
-func sortedByName(st *eval.State, attrs []eval.Attr) []int {
-	idx := make([]int, len(attrs))
-	for i := range idx {
-		idx[i] = i
-	}
-	slices.SortFunc(idx, func(i, j int) int {
-		return strings.Compare(st.SymName(attrs[i].Name), st.SymName(attrs[j].Name))
-	})
-	return idx
-}
+func sortedByName(st *eval.State, attrs []eval.Attr) []int { return st.SortedByName(attrs) }
 
 func primListToAttrs(st *eval.State, pos eval.Pos, args []eval.Value) eval.Value {
 	list := st.ForceList(args[0], eval.NoPos, "while evaluating the argument passed to builtins.listToAttrs")

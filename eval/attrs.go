@@ -1,8 +1,10 @@
 package eval
 
 import (
+	"cmp"
 	"hash/maphash"
-	"sort"
+	"slices"
+	"strings"
 )
 
 // Symbol is an interned attribute or variable name. Symbols are numbered
@@ -232,7 +234,7 @@ func (b *AttrsBuilder) Len() int { return len(b.attrs) }
 func (b *AttrsBuilder) Finish(pos Pos) *Attrs {
 	as := b.attrs
 	if !b.sorted {
-		sort.SliceStable(as, func(i, j int) bool { return as[i].Name < as[j].Name })
+		slices.SortStableFunc(as, func(x, y Attr) int { return cmp.Compare(x.Name, y.Name) })
 		out := as[:0]
 		for i := range as {
 			if len(out) > 0 && out[len(out)-1].Name == as[i].Name {
@@ -276,18 +278,107 @@ func updateAttrs(a, b *Attrs) *Attrs {
 	return &Attrs{attrs: out, Pos: b.Pos}
 }
 
-// SortedNames returns the attribute names in byte-wise lexicographic
-// order, with their index in a.All().
-func (st *State) lexicographic(a *Attrs) []int {
-	idx := make([]int, len(a.attrs))
-	for i := range idx {
-		idx[i] = i
+// lexicographic returns the indices of a's attributes in byte-wise
+// lexicographic order of their names.
+func (st *State) lexicographic(a *Attrs) []int { return st.SortedByName(a.attrs) }
+
+// SortedByName returns the indices of attrs (attributes with distinct
+// names) in byte-wise lexicographic order of their names.
+//
+// Names are ordered by their first eight bytes as a big-endian number
+// (a radix sort for large sets), and only names with equal prefixes are
+// compared as strings.
+func (st *State) SortedByName(attrs []Attr) []int {
+	var buf [16]namedAttr
+	keys := buf[:0]
+	if len(attrs) > len(buf) {
+		keys = make([]namedAttr, 0, len(attrs))
 	}
-	t := st.syms
-	sort.Slice(idx, func(i, j int) bool {
-		return t.name(a.attrs[idx[i]].Name) < t.name(a.attrs[idx[j]].Name)
-	})
+	sorted := true
+	for i := range attrs {
+		k := namedAttr{namePrefix(st.syms.name(attrs[i].Name)), i}
+		if i > 0 && k.prefix < keys[i-1].prefix {
+			sorted = false
+		}
+		keys = append(keys, k)
+	}
+	if !sorted {
+		if len(keys) > radixSortMin {
+			radixSortNamed(keys)
+		} else {
+			slices.SortFunc(keys, func(x, y namedAttr) int { return cmp.Compare(x.prefix, y.prefix) })
+		}
+	}
+	// Runs of equal prefixes are ordered by the whole names.
+	for lo := 0; lo < len(keys); {
+		hi := lo + 1
+		for hi < len(keys) && keys[hi].prefix == keys[lo].prefix {
+			hi++
+		}
+		if hi-lo > 1 {
+			slices.SortFunc(keys[lo:hi], func(x, y namedAttr) int {
+				return strings.Compare(st.syms.name(attrs[x.i].Name), st.syms.name(attrs[y.i].Name))
+			})
+		}
+		lo = hi
+	}
+	idx := make([]int, len(keys))
+	for i, k := range keys {
+		idx[i] = k.i
+	}
 	return idx
+}
+
+// namedAttr is an attribute's index with the prefix of its name.
+type namedAttr struct {
+	prefix uint64
+	i      int
+}
+
+// radixSortMin is the size from which SortedByName sorts by radix.
+const radixSortMin = 256
+
+// radixSortNamed sorts keys by prefix (least significant byte first,
+// skipping bytes that are the same in every key).
+func radixSortNamed(keys []namedAttr) {
+	tmp := make([]namedAttr, len(keys))
+	src, dst := keys, tmp
+	for shift := 0; shift < 64; shift += 8 {
+		var count [256]int
+		for _, k := range src {
+			count[byte(k.prefix>>shift)]++
+		}
+		if count[byte(src[0].prefix>>shift)] == len(src) {
+			continue
+		}
+		off := 0
+		for b, c := range count {
+			count[b] = off
+			off += c
+		}
+		for _, k := range src {
+			b := byte(k.prefix >> shift)
+			dst[count[b]] = k
+			count[b]++
+		}
+		src, dst = dst, src
+	}
+	if &src[0] != &keys[0] {
+		copy(keys, src)
+	}
+}
+
+// namePrefix returns the first eight bytes of s as a big-endian number
+// (zero-padded), which orders as the strings' prefixes do.
+func namePrefix(s string) uint64 {
+	var p uint64
+	for i := range 8 {
+		p <<= 8
+		if i < len(s) {
+			p |= uint64(s[i])
+		}
+	}
+	return p
 }
 
 // NewAttrsSorted wraps attributes already sorted by symbol (with unique

@@ -1,7 +1,11 @@
 package eval
 
 import (
+	"math/rand"
+	"slices"
+	"sort"
 	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -34,5 +38,47 @@ func TestSymbolTable(t *testing.T) {
 	}
 	if e := tab.intern(""); tab.name(e) != "" || tab.intern("") != e {
 		t.Errorf("empty name not interned stably")
+	}
+}
+
+// TestSortedByName checks the order of attribute names against sorting
+// the strings, for sets of every sorting strategy (small, medium, radix)
+// with names that share prefixes of eight bytes and more, are empty,
+// differ only past eight bytes or in bytes above 0x7f.
+func TestSortedByName(t *testing.T) {
+	r := rand.New(rand.NewSource(7))
+	alphabet := []string{"", "a", "b", "\x7f", "\xc3\xa9", "z", "aaaaaaa", "aaaaaaaa", "aaaaaaaab", "-", "_"}
+	for _, n := range []int{0, 1, 2, 5, 16, 17, 100, 256, 257, 3000} {
+		st := &State{syms: newSymbolTable()}
+		seen := map[string]bool{}
+		var attrs []Attr
+		var names []string
+		for len(names) < n {
+			var b strings.Builder
+			for range r.Intn(4) {
+				b.WriteString(alphabet[r.Intn(len(alphabet))])
+			}
+			if r.Intn(3) == 0 {
+				b.WriteString(strconv.Itoa(r.Intn(1000)))
+			}
+			name := b.String()
+			if seen[name] {
+				continue
+			}
+			seen[name] = true
+			names = append(names, name)
+			attrs = append(attrs, Attr{Name: st.syms.intern(name)})
+		}
+		idx := st.SortedByName(attrs)
+		want := slices.Clone(names)
+		sort.Strings(want)
+		if len(idx) != n {
+			t.Fatalf("n=%d: %d indices", n, len(idx))
+		}
+		for i, j := range idx {
+			if got := st.SymName(attrs[j].Name); got != want[i] {
+				t.Fatalf("n=%d: position %d holds %q, want %q", n, i, got, want[i])
+			}
+		}
 	}
 }
