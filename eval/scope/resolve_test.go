@@ -111,3 +111,29 @@ func TestDuplicateBindingValuesResolve(t *testing.T) {
 		t.Errorf("undefined = %v, want [z] (the duplicate's value is still resolved)", names)
 	}
 }
+
+// TestScopeAtMatchesEveryScope compares ScopeAt, which looks at the
+// nodes around an offset, with a look at every scope, at every offset of
+// varied sources.
+func TestScopeAtMatchesEveryScope(t *testing.T) {
+	srcs := append([]string{
+		"let a = 1; b = 2; in { c }: with x; a",
+		"rec { a = rec { b = a; }; c = x: y: with z; [ x y ]; } // { d = let e = 1; in e; }",
+		"{ a ? b, b ? a }@args: let in with args; (x: x) a",
+		"let\n  f = { p, ... }: p;\nin\nwith f { p = 1; }; [ (let q = 1; in q) ]\n",
+	}, incrementalSources...)
+	n := 0
+	for _, src := range srcs {
+		tr := parser.ParseString(src, parser.Options{})
+		res := Resolve(tr, Options{})
+		for off := 0; off <= len(src); off++ {
+			if got, want := res.ScopeAt(off), res.scopeAtSlow(off); got != want {
+				t.Fatalf("%q at %d: ScopeAt gives the scope of %v, every scope gives %v", src, off, got.Node, want.Node)
+			}
+			n++
+		}
+	}
+	if n < 500 {
+		t.Errorf("only %d offsets compared", n)
+	}
+}

@@ -183,8 +183,40 @@ func (r *Result) ScopeOf(n parser.Node) *Scope {
 	return r.Scopes[r.scopeIDs[i].seq]
 }
 
-// ScopeAt returns the innermost scope visible at byte offset off.
+// ScopeAt returns the innermost scope visible at byte offset off (of
+// those that contain it and are equally deep, the first). The scopes that
+// contain off are introduced by the nodes around it, so only those are
+// looked at.
 func (r *Result) ScopeAt(off int) *Scope {
+	best := r.Global
+	consider := func(n parser.Node) {
+		for ; n.Valid(); n = n.Parent() {
+			switch n.Kind() {
+			case parser.NodeLetIn, parser.NodeLegacyLet, parser.NodeAttrSet, parser.NodeLambda, parser.NodeWith:
+			default:
+				continue
+			}
+			s := r.ScopeOf(n)
+			if s == nil || !s.Contains(off) || !s.visibleAt(off) {
+				continue
+			}
+			if s.Depth > best.Depth || s.Depth == best.Depth && best != r.Global && s.seq < best.seq {
+				best = s
+			}
+		}
+	}
+	if r.Tree == nil {
+		return best
+	}
+	consider(r.Tree.NodeAt(off))
+	if off > 0 {
+		consider(r.Tree.NodeAt(off - 1))
+	}
+	return best
+}
+
+// scopeAtSlow is ScopeAt by a look at every scope (for tests).
+func (r *Result) scopeAtSlow(off int) *Scope {
 	best := r.Global
 	for _, s := range r.Scopes {
 		if s.Contains(off) && s.Depth > best.Depth && s.visibleAt(off) {
