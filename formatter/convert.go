@@ -2,7 +2,7 @@ package formatter
 
 import (
 	"fmt"
-	"sort"
+	"math/bits"
 	"strings"
 	"unicode/utf8"
 
@@ -17,8 +17,9 @@ type converter struct {
 	src    string
 	strict bool
 
-	lineStarts []int // offsets where lines start (LF only)
-	lineHint   int
+	// Lines are counted as the conversion moves through the source:
+	// lnIdx is the 0-based line of offset lnOff (LF ends lines).
+	lnOff, lnIdx int
 
 	pending        trivia
 	pendingDisable int  // line start of the open disabled region, or -1
@@ -56,36 +57,50 @@ func newConverter(t *parser.Tree, strict bool, c *converter) *converter {
 		c.a = new(modelAlloc)
 	}
 	*c = converter{t: t, src: t.Src, strict: strict, pendingDisable: -1, a: c.a,
-		lineStarts: append(c.lineStarts[:0], 0), sigs: c.sigs[:0], scratch: c.scratch[:0],
+		sigs: c.sigs[:0], scratch: c.scratch[:0],
 		itemSt: c.itemSt[:0], selSt: c.selSt[:0], simSt: c.simSt[:0], partSt: c.partSt[:0],
 		lineSt: c.lineSt[:0], trivSt: c.trivSt[:0], pattrSt: c.pattrSt[:0], spine: c.spine[:0]}
 	c.a.reset()
-	src := t.Src
-	for i := 0; ; {
-		j := strings.IndexByte(src[i:], '\n')
-		if j < 0 {
-			break
-		}
-		i += j + 1
-		c.lineStarts = append(c.lineStarts, i)
-	}
 	return c
 }
 
-// lineIndex returns the 0-based line containing offset off.
+// lineIndex returns the 0-based line containing offset off. Offsets come
+// mostly in source order, close to each other: the line breaks in between
+// are counted.
 func (c *converter) lineIndex(off int) int {
-	ls := c.lineStarts
-	h := c.lineHint
-	if h < len(ls) && ls[h] <= off && (h+1 == len(ls) || ls[h+1] > off) {
-		return h
+	if off != c.lnOff {
+		c.moveLines(off)
 	}
-	if h+1 < len(ls) && ls[h+1] <= off && (h+2 == len(ls) || ls[h+2] > off) {
-		c.lineHint = h + 1
-		return h + 1
+	return c.lnIdx
+}
+
+func (c *converter) moveLines(off int) {
+	if off > c.lnOff {
+		c.lnIdx += countLF(c.src[c.lnOff:off])
+	} else {
+		c.lnIdx -= countLF(c.src[off:c.lnOff])
 	}
-	i := sort.Search(len(ls), func(i int) bool { return ls[i] > off }) - 1
-	c.lineHint = i
-	return i
+	c.lnOff = off
+}
+
+// countLF returns the number of line feeds in s, eight bytes at a time.
+func countLF(s string) int {
+	const ones, highs, lows = 0x0101010101010101, 0x8080808080808080, 0x7f7f7f7f7f7f7f7f
+	n := 0
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		w := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+		x := w ^ '\n'*ones // line feeds become zero bytes
+		// The high bit of each zero byte of x, and of no other byte.
+		n += bits.OnesCount64(^((x&lows + lows) | x | lows) & highs)
+	}
+	for ; i < len(s); i++ {
+		if s[i] == '\n' {
+			n++
+		}
+	}
+	return n
 }
 
 // line returns the 1-based line of off (0 in strict mode, where the
@@ -101,7 +116,7 @@ func (c *converter) line(off int) int {
 // column returns the 1-based column of off, counting characters with tab
 // stops every 8 columns.
 func (c *converter) column(off int) int {
-	start := c.lineStarts[c.lineIndex(off)]
+	start := strings.LastIndexByte(c.src[:off], '\n') + 1
 	col := 1
 	for _, r := range c.src[start:off] {
 		if r == '\t' {
@@ -137,7 +152,12 @@ func (c *converter) begin(start int) ann {
 
 // finish ends a lexeme at offset end: the trivia after it is split into
 // its trailing comment and the trivia left pending for the next token.
-func (c *converter) finish(a *ann, end int) {
+func (c *converter) finish(a *ann, end int) { c.finishFrom(a, -1, end) }
+
+// finishFrom is finish for a lexeme known to start at start and to hold
+// no line break (start < 0: not known). The line count then moves on
+// with what the lexeme and the space after it hold.
+func (c *converter) finishFrom(a *ann, start, end int) {
 	// Most tokens are followed by spaces, or by one line break and an
 	// indentation, and then by the next token: nothing to do.
 	src := c.src
@@ -145,13 +165,18 @@ func (c *converter) finish(a *ann, end int) {
 	for i < len(src) && (src[i] == ' ' || src[i] == '\t') {
 		i++
 	}
+	nl := 0
 	if i < len(src) && src[i] == '\n' {
 		i++
+		nl = 1
 		for i < len(src) && (src[i] == ' ' || src[i] == '\t') {
 			i++
 		}
 	}
 	if i == len(src) || plainStart(src[i]) {
+		if start >= 0 && c.lnOff == start {
+			c.lnOff, c.lnIdx = i, c.lnIdx+nl
+		}
 		return
 	}
 	pos := skipHSpace(c.src, end)
@@ -176,7 +201,7 @@ func (c *converter) leaf(tk parser.Token, kind tokKind) *leaf {
 	l.trail = ""
 	l.kind = kind
 	l.text = c.src[start:end]
-	c.finish(&l.ann, end)
+	c.finishFrom(&l.ann, start, end)
 	return l
 }
 

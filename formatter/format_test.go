@@ -120,3 +120,17 @@ func TestFormatRange(t *testing.T) {
 		t.Error("whole-range edits do not give the formatted text")
 	}
 }
+
+func TestCountLF(t *testing.T) {
+	r := rand.New(rand.NewSource(1))
+	alphabet := []byte{'\n', 'a', 0x0b, 0x8a, 0x00, 0xff, '\r'}
+	for k := 0; k < 5000; k++ {
+		b := make([]byte, r.Intn(40))
+		for i := range b {
+			b[i] = alphabet[r.Intn(len(alphabet))]
+		}
+		if got, want := countLF(string(b)), strings.Count(string(b), "\n"); got != want {
+			t.Fatalf("countLF(%q) = %d, want %d", b, got, want)
+		}
+	}
+}
