@@ -259,8 +259,8 @@ func runEval(s *streams, f *evalFlags) error {
 	if p := getenv("GONIX_MEMPROFILE"); p != "" {
 		defer writeMemProfile(p)
 	}
-	tuneEvalGC(64<<20, 200)
 	preallocHugeHeap(64 << 20)
+	tuneEvalGC(64<<20, 200)
 	st, done := newEvalState(evalOptions(s, f))
 	defer done()
 	out := bufio.NewWriter(s.out)

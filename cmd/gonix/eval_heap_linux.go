@@ -5,6 +5,7 @@ package main
 import (
 	"os"
 	"runtime"
+	"runtime/debug"
 	"strings"
 
 	"golang.org/x/sys/unix"
@@ -33,6 +34,10 @@ func preallocHugeHeap(size int) {
 	if !thpOnAdvice() || strings.Contains(getenv("GODEBUG"), "disablethp=1") {
 		return
 	}
+	// No collection may start while the buffer is live (it would find
+	// it live): collect once, when it is garbage.
+	percent := debug.SetGCPercent(-1)
+	defer debug.SetGCPercent(percent)
 	buf := make([]byte, size)
 	_ = unix.Madvise(buf, unix.MADV_HUGEPAGE) // advice only: failure changes nothing
 	runtime.KeepAlive(buf)

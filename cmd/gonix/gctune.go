@@ -20,19 +20,34 @@ func tuneEvalGC(minHeap uint64, percent int) {
 	if getenv("GOGC") != "" {
 		return
 	}
-	// Below 4 MiB of live heap the runtime's goal is 4 MiB * GOGC/100.
-	debug.SetGCPercent(int(minHeap * 100 / (4 << 20)))
+	debug.SetGCPercent(gcPercentFor(minHeap, 0))
 	sample := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
 	retune := func() {
 		metrics.Read(sample)
 		if sample[0].Value.Kind() != metrics.KindUint64 {
 			return
 		}
-		live := max(sample[0].Value.Uint64(), 1<<20)
+		live := sample[0].Value.Uint64()
 		goal := max(live*uint64(100+percent)/100, minHeap)
-		debug.SetGCPercent(int((goal - live) * 100 / live))
+		debug.SetGCPercent(gcPercentFor(goal, live))
 	}
 	afterEachGC(retune)
+}
+
+// runtimeMinHeap is the runtime's minimum heap goal at GOGC=100: at
+// GOGC=p the goal is never below runtimeMinHeap * p/100.
+const runtimeMinHeap = 4 << 20
+
+// gcPercentFor returns the GOGC value that makes the runtime's next heap
+// goal goal bytes when live bytes are live: live grown by the
+// percentage, but not more than the minimum heap the percentage implies
+// (which governs while the live heap is small).
+func gcPercentFor(goal, live uint64) int {
+	p := goal * 100 / runtimeMinHeap
+	if live > 0 && goal > live {
+		p = min(p, (goal-live)*100/live)
+	}
+	return int(max(p, 1))
 }
 
 // afterEachGC calls f after every garbage collection, from the
