@@ -66,7 +66,11 @@ row() {
 }
 
 load() { cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo "?"; }
-echo "load average before: $(load); best of $runs alternating runs"
+# gonix eval maps its young heap with transparent huge pages when the
+# kernel takes advice (policy "madvise"); page faults are a large part
+# of both tools' time on virtual machines, so say which policy applies.
+thp="$(sed -n 's/.*\[\(.*\)\].*/\1/p' /sys/kernel/mm/transparent_hugepage/enabled 2>/dev/null || true)"
+echo "load average before: $(load); best of $runs alternating runs; transparent huge pages: ${thp:-unknown}"
 printf '%-16s %7s %7s %5s  %-17s %-17s %5s  %9s %9s\n' benchmark "gonix s" "nix s" ratio \
     "gonix cpu (u+s)" "nix cpu (u+s)" ratio "gonix KB" "nix KB"
 row "foldl' 10^6" "$here/eval/foldl.nix"
