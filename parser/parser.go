@@ -242,7 +242,12 @@ func (p *parser) finish() {
 		end = p.nodes[f.lastChild].end
 	}
 	idx := int32(len(p.nodes))
-	p.nodes = append(p.nodes, node{kind: f.kind, first: f.first, end: end, parent: -1, firstChild: f.firstChild, nextSibling: -1})
+	// Filled in place: a node built aside and copied in costs a stall
+	// (its fields are stored separately, then read back as a whole).
+	p.nodes = append(p.nodes, node{})
+	nd := &p.nodes[idx]
+	nd.kind, nd.first, nd.end = f.kind, f.first, end
+	nd.parent, nd.firstChild, nd.nextSibling = -1, f.firstChild, -1
 	for c := f.firstChild; c >= 0; c = p.nodes[c].nextSibling {
 		p.nodes[c].parent = idx
 	}
