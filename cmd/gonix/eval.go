@@ -259,7 +259,7 @@ func runEval(s *streams, f *evalFlags) error {
 	if p := getenv("GONIX_MEMPROFILE"); p != "" {
 		defer writeMemProfile(p)
 	}
-	preallocHugeHeap(64 << 20)
+	preallocHugeHeap(256 << 20)
 	tuneEvalGC(64<<20, 200)
 	st, done := newEvalState(evalOptions(s, f))
 	defer done()

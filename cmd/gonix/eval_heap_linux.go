@@ -26,12 +26,15 @@ const thpModeFile = "/sys/kernel/mm/transparent_hugepage/enabled"
 // memory for it without touching it), advises its range, and collects
 // it: its pages go back to the heap's free pages, still advised, and
 // later allocations reuse them. Memory is only resident once touched,
-// in 2 MiB steps. It does nothing unless the kernel's policy is
-// "madvise" (with "always" the heap already gets huge pages; with
-// "never" it cannot), or when GODEBUG has disablethp=1 (the runtime's
-// own switch for turning huge pages off).
+// in 2 MiB steps, so size only bounds how far the heap can grow on huge
+// pages (the address space costs nothing until used). It does nothing
+// unless the kernel's policy is "madvise" (with "always" the heap
+// already gets huge pages; with "never" it cannot), when GODEBUG has
+// disablethp=1 (the runtime's own switch for turning huge pages off), or
+// when the kernel does not overcommit memory (mode 2 would charge the
+// whole buffer).
 func preallocHugeHeap(size int) {
-	if !thpOnAdvice() || strings.Contains(getenv("GODEBUG"), "disablethp=1") {
+	if !thpOnAdvice() || strings.Contains(getenv("GODEBUG"), "disablethp=1") || !overcommits() {
 		return
 	}
 	// No collection may start while the buffer is live (it would find
@@ -43,6 +46,13 @@ func preallocHugeHeap(size int) {
 	runtime.KeepAlive(buf)
 	buf = nil
 	runtime.GC()
+}
+
+// overcommits reports whether the kernel overcommits memory (mode 0 or
+// 1 in /proc/sys/vm/overcommit_memory).
+func overcommits() bool {
+	data, err := os.ReadFile("/proc/sys/vm/overcommit_memory")
+	return err == nil && strings.TrimSpace(string(data)) != "2"
 }
 
 // thpOnAdvice reports whether the kernel gives transparent huge pages
