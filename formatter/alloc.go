@@ -44,6 +44,20 @@ func (s *slab[T]) put(v T) *T {
 	return p
 }
 
+// zero returns a pointer to a new zero value. (Filling in the fields of
+// the result is cheaper than put with a composite literal, which is built
+// aside and copied.)
+func (s *slab[T]) zero() *T {
+	if s.cur >= len(s.chunks) || s.used == slabChunk {
+		s.room(1)
+	}
+	p := &s.chunks[s.cur][s.used]
+	s.used++
+	var z T
+	*p = z
+	return p
+}
+
 // copy returns a copy of src (nil when src is empty). The copy's capacity
 // is its length, so appending to it never writes into the slab.
 func (s *slab[T]) copy(src []T) []T {

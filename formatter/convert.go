@@ -310,15 +310,19 @@ func (c *converter) expr(n parser.Node) expr {
 		semi := c.leaf(k[2].Token, tkOther)
 		e2 := c.expr(k[3].Node)
 		if n.Kind() == parser.NodeAssert {
-			return c.a.asserts.put(assertExpr{kw: kw, cond: e1, semi: semi, body: e2})
+			x := c.a.asserts.zero()
+			x.kw, x.cond, x.semi, x.body = kw, e1, semi, e2
+			return x
 		}
-		return c.a.withs.put(withExpr{kw: kw, env: e1, semi: semi, body: e2})
+		x := c.a.withs.zero()
+		x.kw, x.env, x.semi, x.body = kw, e1, semi, e2
+		return x
 	case parser.NodeIf:
 		k := c.sig(n)
 		if len(k) != 6 {
 			c.fail(n, "shape")
 		}
-		x := c.a.ifs.put(ifExpr{})
+		x := c.a.ifs.zero()
 		x.ifKw = c.leaf(k[0].Token, tkOther)
 		x.cond = c.expr(k[1].Node)
 		x.thenKw = c.leaf(k[2].Token, tkOther)
@@ -331,7 +335,7 @@ func (c *converter) expr(n parser.Node) expr {
 		arg := fn.Next()
 		f := c.expr(fn)
 		a := c.expr(arg)
-		return c.a.apps.put(application{f: f, a: a, cursed: isOrIdent(arg)})
+		return c.app(f, a, isOrIdent(arg))
 	case parser.NodeSelect:
 		return c.selection(n)
 	case parser.NodeHasAttr:
@@ -341,7 +345,9 @@ func (c *converter) expr(n parser.Node) expr {
 		}
 		e := c.expr(k[0].Node)
 		q := c.leaf(k[1].Token, tkOp)
-		return c.a.members.put(memberCheck{e: e, q: q, sels: c.attrPath(k[2].Node, nil)})
+		x := c.a.members.zero()
+		x.e, x.q, x.sels = e, q, c.attrPath(k[2].Node, nil)
+		return x
 	case parser.NodeUnary:
 		k := c.sig(n)
 		if len(k) != 2 {
@@ -368,6 +374,20 @@ func firstTok(n parser.Node) parser.Token {
 		}
 	}
 	return parser.Token{}
+}
+
+// op returns the operation l op r.
+func (c *converter) op(l expr, op *leaf, r expr) *operation {
+	x := c.a.ops.zero()
+	x.l, x.op, x.r = l, op, r
+	return x
+}
+
+// app returns the application f a.
+func (c *converter) app(f, a expr, cursed bool) *application {
+	x := c.a.apps.zero()
+	x.f, x.a, x.cursed = f, a, cursed
+	return x
 }
 
 // binParts returns the operands and the operator of a Binary node.
@@ -420,9 +440,9 @@ func (c *converter) binary(n parser.Node) expr {
 			opl := c.leaf(sp.op, tkOp)
 			r := c.expr(sp.r)
 			if prev, ok := acc.(*operation); ok && opl.text == "+" && prev.op.text == "+" {
-				acc = c.a.ops.put(operation{l: prev.l, op: prev.op, r: c.a.ops.put(operation{l: prev.r, op: opl, r: r})})
+				acc = c.op(prev.l, prev.op, c.op(prev.r, opl, r))
 			} else {
-				acc = c.a.ops.put(operation{l: acc, op: opl, r: r})
+				acc = c.op(acc, opl, r)
 			}
 		}
 		c.spine = c.spine[:mark]
@@ -434,17 +454,17 @@ func (c *converter) binary(n parser.Node) expr {
 			opl := c.leaf(op, tkOp)
 			if c.opOf(r) == parser.TokImpl {
 				rl, rop, rr := c.binParts(r)
-				acc = c.a.ops.put(operation{l: acc, op: opl, r: c.expr(rl)})
+				acc = c.op(acc, opl, c.expr(rl))
 				op, r = rop, rr
 				continue
 			}
-			return c.a.ops.put(operation{l: acc, op: opl, r: c.expr(r)})
+			return c.op(acc, opl, c.expr(r))
 		}
 	}
 	le := c.expr(l)
 	opl := c.leaf(op, tkOp)
 	re := c.expr(r)
-	return c.a.ops.put(operation{l: le, op: opl, r: re})
+	return c.op(le, opl, re)
 }
 
 func (c *converter) paren(n parser.Node) *paren {
@@ -452,9 +472,11 @@ func (c *converter) paren(n parser.Node) *paren {
 	if len(k) != 3 {
 		c.fail(n, "shape")
 	}
-	open := c.leaf(k[0].Token, tkOther)
-	e := c.expr(k[1].Node)
-	return c.a.parens.put(paren{open: open, e: e, close: c.leaf(k[2].Token, tkOther)})
+	x := c.a.parens.zero()
+	x.open = c.leaf(k[0].Token, tkOther)
+	x.e = c.expr(k[1].Node)
+	x.close = c.leaf(k[2].Token, tkOther)
+	return x
 }
 
 // commentItem turns pending trivia into an item of its own (on the item
@@ -474,7 +496,8 @@ func (c *converter) items(mark int) []item {
 
 func (c *converter) list(n parser.Node) *listTerm {
 	k := c.sig(n)
-	l := c.a.lists.put(listTerm{open: c.leaf(k[0].Token, tkOther)})
+	l := c.a.lists.zero()
+	l.open = c.leaf(k[0].Token, tkOther)
 	mark := len(c.itemSt)
 	for _, e := range k[1 : len(k)-1] {
 		if !e.Node.Valid() {
@@ -505,7 +528,7 @@ func (c *converter) list(n parser.Node) *listTerm {
 
 func (c *converter) set(n parser.Node) *setTerm {
 	k := c.sig(n)
-	s := c.a.sets.put(setTerm{})
+	s := c.a.sets.zero()
 	i := 0
 	if k[0].Token.Kind() != parser.TokLBrace {
 		s.krec = c.leaf(k[0].Token, tkOther)
@@ -519,7 +542,8 @@ func (c *converter) set(n parser.Node) *setTerm {
 
 func (c *converter) let(n parser.Node) *letExpr {
 	k := c.sig(n)
-	x := c.a.lets.put(letExpr{kw: c.leaf(k[0].Token, tkOther)})
+	x := c.a.lets.zero()
+	x.kw = c.leaf(k[0].Token, tkOther)
 	x.items = c.binders(n, k[1:len(k)-2])
 	x.in = c.leaf(k[len(k)-2].Token, tkOther)
 	x.body = c.expr(k[len(k)-1].Node)
@@ -553,7 +577,8 @@ func (c *converter) assignment(n parser.Node) *assignment {
 	if len(k) != 4 {
 		c.fail(n, "shape")
 	}
-	a := c.a.assigns.put(assignment{sels: c.attrPath(k[0].Node, nil)})
+	a := c.a.assigns.zero()
+	a.sels = c.attrPath(k[0].Node, nil)
 	a.eq = c.leaf(k[1].Token, tkOther)
 	a.value = c.expr(k[2].Node)
 	a.semi = c.leaf(k[3].Token, tkOther)
@@ -562,7 +587,8 @@ func (c *converter) assignment(n parser.Node) *assignment {
 
 func (c *converter) inherit(n parser.Node) *inheritB {
 	k := c.sig(n)
-	x := c.a.inherits.put(inheritB{kw: c.leaf(k[0].Token, tkOther)})
+	x := c.a.inherits.zero()
+	x.kw = c.leaf(k[0].Token, tkOther)
 	mark := len(c.simSt)
 	for _, e := range k[1 : len(k)-1] {
 		switch {
@@ -609,7 +635,7 @@ func (c *converter) simpleSel(n parser.Node) simpleSel {
 	case parser.NodeString:
 		return simpleSel{kind: selString, str: c.simpleString(n)}
 	case parser.NodeInterpol:
-		s := c.a.interps.put(interpSel{})
+		s := c.a.interps.zero()
 		s.ann = c.begin(n.Start())
 		s.part = strPart{interp: c.interpolation(n)}
 		c.finish(&s.ann, n.End())
@@ -631,7 +657,8 @@ func (c *converter) selection(n parser.Node) expr {
 	if len(k) != 3 && len(k) != 5 {
 		c.fail(n, "shape")
 	}
-	s := c.a.sels.put(selection{term: c.expr(k[0].Node)})
+	s := c.a.sels.zero()
+	s.term = c.expr(k[0].Node)
 	dot := c.leaf(k[1].Token, tkOther)
 	s.sels = c.attrPath(k[2].Node, dot)
 	if len(k) == 5 {
@@ -641,7 +668,7 @@ func (c *converter) selection(n parser.Node) expr {
 			// `s.a or d or`: the default is d; the call of `or`
 			// applies to the whole selection.
 			s.def = app.f
-			return c.a.apps.put(application{f: s, a: app.a, cursed: true})
+			return c.app(s, app.a, true)
 		}
 	}
 	return s
@@ -664,24 +691,30 @@ func (c *converter) lambda(n parser.Node) *abstraction {
 	default:
 		c.fail(n, "shape")
 	}
-	colon := c.leaf(k[i].Token, tkOther)
-	body := c.expr(k[i+1].Node)
-	return c.a.abss.put(abstraction{param: p, colon: colon, body: body})
+	x := c.a.abss.zero()
+	x.param = p
+	x.colon = c.leaf(k[i].Token, tkOther)
+	x.body = c.expr(k[i+1].Node)
+	return x
 }
 
 func (c *converter) paramOf(n parser.Node) param {
 	switch n.Kind() {
 	case parser.NodeParamName:
-		return c.a.idPars.put(idParam{name: c.leaf(firstTok(n), tkIdent)})
+		x := c.a.idPars.zero()
+		x.name = c.leaf(firstTok(n), tkIdent)
+		return x
 	case parser.NodePattern:
 		k := c.sig(n)
-		p := c.a.setPars.put(setParam{open: c.leaf(k[0].Token, tkOther)})
+		p := c.a.setPars.zero()
+		p.open = c.leaf(k[0].Token, tkOther)
 		mark := len(c.pattrSt)
 		for _, e := range k[1 : len(k)-1] {
 			switch {
 			case e.Node.Valid():
 				fk := c.sig(e.Node)
-				a := c.a.pattrs.put(paramAttr{name: c.leaf(firstTok(fk[0].Node), tkIdent)})
+				a := c.a.pattrs.zero()
+				a.name = c.leaf(firstTok(fk[0].Node), tkIdent)
 				if len(fk) == 3 {
 					a.q = c.leaf(fk[1].Token, tkOther)
 					a.def = c.expr(fk[2].Node)
@@ -724,7 +757,8 @@ func (c *converter) interpolation(n parser.Node) *whole {
 	c.checkCR(next)
 	c.push(c.convertLeading(pts))
 	c.interpDepth++
-	w := c.a.wholes.put(whole{e: c.expr(k[1].Node)})
+	w := c.a.wholes.zero()
+	w.e = c.expr(k[1].Node)
 	c.interpDepth--
 	w.trivia = c.take()
 	c.cuts = outerCuts
@@ -772,7 +806,7 @@ func (c *converter) stringParts(n parser.Node, textKinds ...parser.Kind) {
 }
 
 func (c *converter) simpleString(n parser.Node) *stringTerm {
-	s := c.a.strings.put(stringTerm{})
+	s := c.a.strings.zero()
 	s.ann = c.begin(n.Start())
 	mark := len(c.partSt)
 	c.stringParts(n, parser.TokStrText)
@@ -785,7 +819,8 @@ func (c *converter) simpleString(n parser.Node) *stringTerm {
 }
 
 func (c *converter) indString(n parser.Node) *stringTerm {
-	s := c.a.strings.put(stringTerm{indented: true})
+	s := c.a.strings.zero()
+	s.indented = true
 	s.ann = c.begin(n.Start())
 	before := c.cuts
 	mark := len(c.partSt)
@@ -812,7 +847,7 @@ func (c *converter) indString(n parser.Node) *stringTerm {
 }
 
 func (c *converter) path(n parser.Node) *pathTerm {
-	p := c.a.paths.put(pathTerm{})
+	p := c.a.paths.zero()
 	p.ann = c.begin(n.Start())
 	mark := len(c.partSt)
 	c.stringParts(n, parser.TokPath, parser.TokHPath, parser.TokPathCont)

@@ -152,29 +152,35 @@ func isVerbatimElem(e *elem) bool {
 
 // mergeSpacing combines two adjacent spacings.
 func mergeSpacing(a, b elem) elem {
-	x, y := a, b
-	if x.sp > y.sp || x.sp == spNewlines && y.sp == spNewlines && x.width > y.width {
-		x, y = y, x
+	s, w := mergeSp(a.sp, a.width, b.sp, b.width)
+	return elem{kind: eSpacing, sp: s, width: w}
+}
+
+// mergeSp combines the spacings as and bs (whose widths count the line
+// breaks of spNewlines).
+func mergeSp(as spacing, aw int32, bs spacing, bw int32) (spacing, int32) {
+	xs, xw, ys, yw := as, aw, bs, bw
+	if xs > ys || xs == spNewlines && ys == spNewlines && xw > yw {
+		xs, xw, ys, yw = ys, yw, xs, xw
 	}
 	switch {
-	case x.sp == spBreak && y.sp == spSoftspace, x.sp == spBreak && y.sp == spHardspace:
-		return spElem(spSpace)
-	case x.sp == spSoftbreak && y.sp == spHardspace:
-		return spElem(spSoftspace)
-	case x.sp == spNewlines && y.sp == spNewlines:
-		return nlElem(x.width + y.width)
-	case x.sp == spEmptyline && y.sp == spNewlines:
-		return nlElem(y.width + 2)
-	case x.sp == spHardspace && y.sp == spNewlines:
-		return y
-	case y.sp == spNewlines:
-		return nlElem(y.width + 1)
+	case xs == spBreak && ys == spSoftspace, xs == spBreak && ys == spHardspace:
+		return spSpace, 0
+	case xs == spSoftbreak && ys == spHardspace:
+		return spSoftspace, 0
+	case xs == spNewlines && ys == spNewlines:
+		return spNewlines, xw + yw
+	case xs == spEmptyline && ys == spNewlines:
+		return spNewlines, yw + 2
+	case xs == spHardspace && ys == spNewlines:
+		return ys, yw
+	case ys == spNewlines:
+		return spNewlines, yw + 1
 	}
-	return y
+	return ys, yw
 }
 
 func spElem(s spacing) elem { return elem{kind: eSpacing, sp: s} }
-func nlElem(n int32) elem   { return elem{kind: eSpacing, sp: spNewlines, width: n} }
 
 // builder accumulates a document. Nesting and offsets apply to the texts
 // added while they are in effect. Elements of open groups live on a
@@ -194,20 +200,13 @@ type builder struct {
 	tmp      []elem
 }
 
-// emit adds one element.
-func (b *builder) emit(e elem) {
-	if b.rawDepth > 0 {
-		b.buf = append(b.buf, e)
-		return
-	}
-	b.feed(e)
-}
-
 func (b *builder) textAnn(s string, a textAnn) {
 	if s == "" {
 		return
 	}
-	b.emit(b.m.addText(s, a, b.nest, b.off))
+	st := len(b.m.text)
+	b.m.text = append(b.m.text, s...)
+	b.pushText(st, len(s), int32(textWidth(s)), a)
 }
 
 // textAnn2 adds the text s1+s2.
@@ -217,8 +216,47 @@ func (b *builder) textAnn2(s1, s2 string, a textAnn) {
 	}
 	st := len(b.m.text)
 	b.m.text = append(append(b.m.text, s1...), s2...)
-	b.emit(elem{kind: eText, tann: a, nest: b.nest, off: b.off, width: int32(textWidth(s1) + textWidth(s2)),
-		a: uint32(st), n: uint32(len(s1) + len(s2))})
+	b.pushText(st, len(s1)+len(s2), int32(textWidth(s1)+textWidth(s2)), a)
+}
+
+// pushText adds the text of kind a whose n bytes were just stored at st in
+// the document's text, w characters wide: kept as it comes in raw mode,
+// else fed to the normaliser (see feed). The element is written in place
+// (one built aside and copied costs more).
+func (b *builder) pushText(st, n int, w int32, a textAnn) {
+	if b.rawDepth == 0 {
+		l := &b.lv[len(b.lv)-1]
+		if a == taRegular {
+			l.w += w
+		}
+		if k := len(b.buf); k > l.lock {
+			if x := &b.buf[k-1]; x.kind == eText && x.tann == a {
+				b.m.extendText(x, st, n, w)
+				return
+			}
+		}
+	}
+	b.buf = append(b.buf, elem{})
+	x := &b.buf[len(b.buf)-1]
+	x.kind, x.tann, x.nest, x.off = eText, a, b.nest, b.off
+	x.width, x.a, x.n = w, uint32(st), uint32(n)
+}
+
+// pushSpacing adds a spacing, as pushText a text (w counts the line
+// breaks of spNewlines).
+func (b *builder) pushSpacing(s spacing, w int32) {
+	if b.rawDepth == 0 {
+		l := &b.lv[len(b.lv)-1]
+		if k := len(b.buf); k > l.lock {
+			if x := &b.buf[k-1]; x.kind == eSpacing {
+				x.sp, x.width = mergeSp(x.sp, x.width, s, w)
+				return
+			}
+		}
+	}
+	b.buf = append(b.buf, elem{})
+	x := &b.buf[len(b.buf)-1]
+	x.kind, x.sp, x.width = eSpacing, s, w
 }
 
 func (b *builder) text(s string)            { b.textAnn(s, taRegular) }
@@ -228,10 +266,12 @@ func (b *builder) trailing(s string)        { b.textAnn(s, taTrailing) }
 
 // raw adds a text that is kept even when empty.
 func (b *builder) raw(s string, a textAnn) {
-	b.emit(b.m.addText(s, a, b.nest, b.off))
+	st := len(b.m.text)
+	b.m.text = append(b.m.text, s...)
+	b.pushText(st, len(s), int32(textWidth(s)), a)
 }
 
-func (b *builder) sp(s spacing) { b.emit(spElem(s)) }
+func (b *builder) sp(s spacing) { b.pushSpacing(s, 0) }
 
 func (b *builder) softline_() { b.sp(spSoftbreak) }
 func (b *builder) line_()     { b.sp(spBreak) }
@@ -240,7 +280,7 @@ func (b *builder) line()      { b.sp(spSpace) }
 func (b *builder) hardspace() { b.sp(spHardspace) }
 func (b *builder) hardline()  { b.sp(spHardline) }
 func (b *builder) emptyline() { b.sp(spEmptyline) }
-func (b *builder) newline()   { b.emit(nlElem(1)) }
+func (b *builder) newline()   { b.pushSpacing(spNewlines, 1) }
 
 // add adds the elements of a captured document.
 func (b *builder) add(d span) {

@@ -92,17 +92,20 @@ func (b *builder) feed(e elem) {
 }
 
 // mergeText appends the text y to the text x.
-func (m *docMem) mergeText(x, y *elem) {
-	if x.a+x.n != y.a {
+func (m *docMem) mergeText(x, y *elem) { m.extendText(x, int(y.a), int(y.n), y.width) }
+
+// extendText appends to the text x the n bytes at st, w characters wide.
+func (m *docMem) extendText(x *elem, st, n int, w int32) {
+	if int(x.a+x.n) != st {
 		if int(x.a+x.n) != len(m.text) {
 			a := len(m.text)
 			m.text = append(m.text, m.str(x)...)
 			x.a = uint32(a)
 		}
-		m.text = append(m.text, m.str(y)...)
+		m.text = append(m.text, m.text[st:st+n]...)
 	}
-	x.n += y.n
-	x.width += y.width
+	x.n += uint32(n)
+	x.width += w
 }
 
 // feedSpan feeds the elements of d.
@@ -121,7 +124,6 @@ func (b *builder) feedGroup(a groupAnn, kids span, fixed bool, w int32) {
 	m := b.m
 	l := &b.lv[len(b.lv)-1]
 	l.w += w
-	g := elem{kind: eGroup, gann: a, width: w + 1}
 	if n := len(b.buf); n > l.lock {
 		// The element held back is taken (and settled unless it goes
 		// back through feed).
@@ -160,8 +162,7 @@ func (b *builder) feedGroup(a groupAnn, kids span, fixed bool, w int32) {
 				head := b.fx.fixup(span{k, pre.n + 1})
 				b.buf = append(b.buf, m.slice(head)...)
 			}
-			g.a, g.n = body.a, body.n
-			b.buf = append(b.buf, g)
+			b.pushGroup(a, body, w)
 			l.lock = len(b.buf)
 			b.feedSpan(post)
 			return
@@ -186,10 +187,17 @@ func (b *builder) feedGroup(a groupAnn, kids span, fixed bool, w int32) {
 			b.buf = append(b.buf, m.slice(b.fx.fixup(pre))...)
 		}
 	}
-	g.a, g.n = body.a, body.n
-	b.buf = append(b.buf, g)
+	b.pushGroup(a, body, w)
 	l.lock = len(b.buf)
 	b.feedSpan(post)
+}
+
+// pushGroup appends a group of kind a with the elements body, whose
+// regular texts are w wide (written in place, see pushText).
+func (b *builder) pushGroup(a groupAnn, body span, w int32) {
+	b.buf = append(b.buf, elem{})
+	g := &b.buf[len(b.buf)-1]
+	g.kind, g.gann, g.width, g.a, g.n = eGroup, a, w+1, body.a, body.n
 }
 
 // isNormal reports whether fixup would leave es as it is: no groups, and
