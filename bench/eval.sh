@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Evaluator benchmark: gonix eval --strict against nix-instantiate --eval
 # --strict on the same expressions, in one run on one machine. Prints wall
-# time and CPU time (user+sys, with its parts; best of $RUNS runs of each,
-# alternating), the gonix/Nix ratios, peak RSS of each, and the load
-# average before and after.
+# time and CPU time per evaluation (user+sys, with its parts; best of
+# $RUNS runs of each, alternating; short rows time $REPS evaluations back
+# to back per run, by default enough for about half a second), the
+# gonix/Nix ratios, peak RSS of each, and the load average before and
+# after.
 #
 # Rows: foldl' over genList 10^6, naive fib 25, listToAttrs of 10^5
 # pairs, concatStringsSep of 10^5 strings, and nixpkgs lib's
@@ -29,30 +31,51 @@ if [[ -z "$lib" && -d "$mirror" ]]; then
     git -C "$mirror" archive "$librev" | tar -x -C "$lib"
 fi
 
-# once CMD... -> prints "WALL USER SYS KB" of one run.
+# once REPS CMD... -> prints "WALL USER SYS KB" of REPS back-to-back
+# runs of CMD, per run (times divided by REPS, to three decimals; KB the
+# largest peak RSS). GNU time counts in tenths of a second, so short
+# rows are timed over several runs.
 once() {
-    /usr/bin/time -f '%e %U %S %M' "$@" > /dev/null 2> "$tmp/err" || true
-    tail -1 "$tmp/err"
+    local reps=$1 t u s m
+    shift
+    /usr/bin/time -f '%e %U %S %M' sh -c '
+        n=$1; shift; i=0
+        while [ "$i" -lt "$n" ]; do "$@" > /dev/null || exit 1; i=$((i + 1)); done' \
+        sh "$reps" "$@" 2> "$tmp/err" || true
+    read -r t u s m <<< "$(tail -1 "$tmp/err")"
+    awk -v t="$t" -v u="$u" -v s="$s" -v m="$m" -v n="$reps" \
+        'BEGIN { printf "%.3f %.3f %.3f %d\n", t / n, u / n, s / n, m }'
+}
+
+# reps FILE -> how many back-to-back runs make one timing of FILE: $REPS
+# when set, else enough for about half a second of gonix (1 to 10).
+reps() {
+    if [[ -n "${REPS:-}" ]]; then echo "$REPS"; return; fi
+    local t u s m
+    read -r t u s m <<< "$(once 1 "$gonix" eval --strict "$1")"
+    awk -v t="$t" 'BEGIN { r = int(0.5 / (t > 0.01 ? t : 0.01) + 0.5); print (r < 1 ? 1 : (r > 10 ? 10 : r)) }'
 }
 
 # row NAME FILE: runs gonix and Nix alternately $runs times each (so
-# that changing machine load hits both alike) and prints the best wall
-# time, the best CPU time (user+sys; on a loaded machine the steadier
-# number) with its user and sys parts, the gonix/Nix ratios, and the
-# largest peak RSS of each.
+# that changing machine load hits both alike), each time REPS runs back
+# to back, and prints the best wall time per run, the best CPU time
+# (user+sys; on a loaded machine the steadier number) with its user and
+# sys parts, the gonix/Nix ratios, the largest peak RSS of each, and
+# REPS.
 row() {
-    local name=$1 file=$2 i t u s m
+    local name=$1 file=$2 i t u s m n
     local gt="" gc="" gu="" gs="" gm=0 nt=- nc=- nu=- ns=- nm=- ratio=- cratio=-
     [[ $have_nix == 1 ]] && nt="" nc="" nm=0
+    n="$(reps "$file")"
     for ((i = 0; i < runs; i++)); do
-        read -r t u s m <<< "$(once "$gonix" eval --strict "$file")"
+        read -r t u s m <<< "$(once "$n" "$gonix" eval --strict "$file")"
         if [[ -z "$gt" ]] || awk "BEGIN{exit !($t < $gt)}"; then gt=$t; fi
-        if [[ -z "$gc" ]] || awk "BEGIN{exit !($u + $s < $gc)}"; then gc="$(awk "BEGIN{print $u + $s}")" gu=$u gs=$s; fi
+        if [[ -z "$gc" ]] || awk "BEGIN{exit !($u + $s < $gc)}"; then gc="$(awk "BEGIN{printf \"%.3f\", $u + $s}")" gu=$u gs=$s; fi
         (( m > gm )) && gm=$m
         [[ $have_nix == 1 ]] || continue
-        read -r t u s m <<< "$(once nix-instantiate --eval --strict "$file")"
+        read -r t u s m <<< "$(once "$n" nix-instantiate --eval --strict "$file")"
         if [[ -z "$nt" ]] || awk "BEGIN{exit !($t < $nt)}"; then nt=$t; fi
-        if [[ -z "$nc" ]] || awk "BEGIN{exit !($u + $s < $nc)}"; then nc="$(awk "BEGIN{print $u + $s}")" nu=$u ns=$s; fi
+        if [[ -z "$nc" ]] || awk "BEGIN{exit !($u + $s < $nc)}"; then nc="$(awk "BEGIN{printf \"%.3f\", $u + $s}")" nu=$u ns=$s; fi
         (( m > nm )) && nm=$m
     done
     if [[ $have_nix == 1 ]]; then
@@ -61,8 +84,8 @@ row() {
     fi
     local ncpu=-
     [[ $have_nix == 1 ]] && ncpu="$nc ($nu+$ns)"
-    printf '%-16s %7s %7s %5s  %-17s %-17s %5s  %9s %9s\n' "$name" "$gt" "$nt" "$ratio" \
-        "$gc ($gu+$gs)" "$ncpu" "$cratio" "$gm" "$nm"
+    printf '%-16s %7s %7s %5s  %-23s %-23s %5s  %9s %9s %4s\n' "$name" "$gt" "$nt" "$ratio" \
+        "$gc ($gu+$gs)" "$ncpu" "$cratio" "$gm" "$nm" "$n"
 }
 
 load() { cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo "?"; }
@@ -71,8 +94,8 @@ load() { cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo "?"; }
 # of both tools' time on virtual machines, so say which policy applies.
 thp="$(sed -n 's/.*\[\(.*\)\].*/\1/p' /sys/kernel/mm/transparent_hugepage/enabled 2>/dev/null || true)"
 echo "load average before: $(load); best of $runs alternating runs; transparent huge pages: ${thp:-unknown}"
-printf '%-16s %7s %7s %5s  %-17s %-17s %5s  %9s %9s\n' benchmark "gonix s" "nix s" ratio \
-    "gonix cpu (u+s)" "nix cpu (u+s)" ratio "gonix KB" "nix KB"
+printf '%-16s %7s %7s %5s  %-23s %-23s %5s  %9s %9s %4s\n' benchmark "gonix s" "nix s" ratio \
+    "gonix cpu (u+s)" "nix cpu (u+s)" ratio "gonix KB" "nix KB" reps
 row "foldl' 10^6" "$here/eval/foldl.nix"
 row "fib 25" "$here/eval/fib.nix"
 row "listToAttrs 1e5" "$here/eval/listtoattrs.nix"
