@@ -160,7 +160,7 @@ func (a *restAlloc) new(d []elem, next *rest) *rest {
 		a.chunks = append(a.chunks, make([]rest, restChunk))
 	}
 	r := &a.chunks[ci][i]
-	*r = rest{d: d, next: next}
+	r.d, r.next = d, next
 	a.n++
 	return r
 }

@@ -61,11 +61,12 @@ func (b *builder) open() {
 
 // close ends the innermost open group.
 func (b *builder) close(a groupAnn) {
-	l := b.lv[len(b.lv)-1]
-	b.lv = b.lv[:len(b.lv)-1]
-	inner := b.m.store(b.buf[l.mark:])
-	b.buf = b.buf[:l.mark]
-	b.feedGroup(a, inner, true, l.w)
+	top := len(b.lv) - 1
+	mark, w := b.lv[top].mark, b.lv[top].w
+	b.lv = b.lv[:top]
+	inner := b.m.store(b.buf[mark:])
+	b.buf = b.buf[:mark]
+	b.feedGroup(a, inner, true, w)
 }
 
 // feed passes one element to the machine of the innermost open group.
@@ -125,18 +126,17 @@ func (b *builder) feedGroup(a groupAnn, kids span, fixed bool, w int32) {
 	l := &b.lv[len(b.lv)-1]
 	l.w += w
 	if n := len(b.buf); n > l.lock {
-		// The element held back is taken (and settled unless it goes
-		// back through feed).
-		x := b.buf[n-1]
-		b.buf = b.buf[:n-1]
-		l.lock = n - 1
+		// The element held back is looked at where it is.
+		x := &b.buf[n-1]
 		switch {
 		case x.kind == eSpacing && x.sp == spHardspace:
 			// Only groups that were not built here can meet a waiting
-			// hard space (see open).
+			// hard space (see open). It goes into the group.
 			k := uint32(len(m.els))
-			m.els = append(m.els, x)
+			m.els = append(m.els, *x)
 			m.els = append(m.els, m.slice(kids)...)
+			b.buf = b.buf[:n-1]
+			l.lock = n - 1
 			kids, fixed = span{k, kids.n + 1}, false
 		case x.kind == eSpacing:
 			if !fixed {
@@ -144,21 +144,20 @@ func (b *builder) feedGroup(a groupAnn, kids span, fixed bool, w int32) {
 			}
 			pre, body, post := splitFixed(m, kids, a)
 			if body.n == 0 {
-				b.feed(x)
+				// x is still held back: the elements may merge with it.
 				b.feedSpan(pre)
 				b.feedSpan(post)
 				return
 			}
 			switch ps := m.slice(pre); {
 			case pre.n == 0:
-				b.buf = append(b.buf, x)
 			case ps[0].kind != eSpacing && isNormal(ps):
-				b.buf = append(b.buf, x)
 				b.buf = append(b.buf, ps...)
 			default:
 				k := uint32(len(m.els))
-				m.els = append(m.els, x)
-				m.els = append(m.els, m.slice(pre)...)
+				m.els = append(m.els, *x)
+				m.els = append(m.els, ps...)
+				b.buf = b.buf[:n-1]
 				head := b.fx.fixup(span{k, pre.n + 1})
 				b.buf = append(b.buf, m.slice(head)...)
 			}
@@ -167,8 +166,7 @@ func (b *builder) feedGroup(a groupAnn, kids span, fixed bool, w int32) {
 			b.feedSpan(post)
 			return
 		default:
-			b.buf = append(b.buf, x)
-			l.lock = len(b.buf)
+			l.lock = n // settled where it is
 		}
 	}
 	if !fixed {
