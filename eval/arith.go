@@ -105,7 +105,8 @@ func immediateInt(e Expr, env *Env, force bool) (int64, bool) {
 			env = env.Up
 		}
 		v = env.Vals[x.idx]
-		if t, ok := v.(*Thunk); ok {
+		switch t := v.(type) {
+		case *Thunk:
 			switch {
 			case t.env == nil:
 			case t.env == readyEnv && force:
@@ -114,6 +115,12 @@ func immediateInt(e Expr, env *Env, force bool) (int64, bool) {
 				return 0, false
 			}
 			v = t.code
+		case readyInt:
+			if !force {
+				return 0, false
+			}
+			env.Vals[x.idx] = Int(t)
+			return int64(t), true
 		}
 	case *exprArith:
 		if x.op == opLess {

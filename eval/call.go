@@ -69,12 +69,37 @@ func (e *exprCall) eval(st *State, env *Env) Value {
 	}
 	fn := e.fn.eval(st, env)
 	if len(e.args) == 1 {
+		if lam, ok := fn.(*Lambda); ok && !lam.Fn.HasFormals {
+			if arg, ok := readyArg(e.args[0], env); ok {
+				return st.callReady(lam, arg, e.pos)
+			}
+		}
 		arg := st.mkThunk(e.args[0], env)
 		return st.callFunction(fn, []Value{arg}, e.pos)
 	}
+	// Arguments that land in the plain parameters of a chain of curried
+	// functions (x: y: ...) may be passed early, as readyInts.
+	var chain *LambdaExpr
+	if lam, ok := fn.(*Lambda); ok {
+		chain = lam.Fn
+	}
 	args := make([]Value, len(e.args))
 	for i, a := range e.args {
-		args[i] = st.mkThunk(a, env)
+		if chain == nil || chain.HasFormals {
+			chain = nil
+			args[i] = st.mkThunk(a, env)
+			continue
+		}
+		if v, ok := readyArg(a, env); ok {
+			args[i] = v
+		} else {
+			args[i] = st.mkThunk(a, env)
+		}
+		if inner, ok := chain.Body.(*exprLambda); ok {
+			chain = inner.fn
+		} else {
+			chain = nil
+		}
 	}
 	return st.callFunction(fn, args, e.pos)
 }
@@ -102,6 +127,56 @@ func (st *State) callStrict(p *PrimOp, argExprs []Expr, env *Env, pos Pos) Value
 	ok = true
 	clear(st.argStack[base:])
 	st.argStack = st.argStack[:base]
+	st.callDepth--
+	return v
+}
+
+// readyInt is an integer argument that a call computed early (as
+// mkThunk computes values early) and passed straight to a function's
+// parameter slot instead of allocating a ready thunk for it. It only
+// ever sits in environment slots: forcing the variable turns it into
+// the Int (as forcing a ready thunk would), and a lazy reference to the
+// variable (mkThunk) turns it into the ready thunk it stands for, so
+// that Nix's laziness stays observable exactly as before.
+type readyInt int64
+
+// Kind implements Value: a readyInt is not evaluated yet.
+func (readyInt) Kind() Kind { return KindThunk }
+
+// readyArg returns a readyInt for an argument expression whose integer
+// value mkThunk would compute early, or false.
+func readyArg(e Expr, env *Env) (Value, bool) {
+	switch x := e.(type) {
+	case *exprArith:
+		if x.op == opLess {
+			return nil, false
+		}
+		if v, ok := x.immediate(env, false); ok {
+			if i, ok := v.(Int); ok {
+				return readyInt(i), true
+			}
+		}
+	case *exprConcatStrings:
+		if n, ok := x.immediateAdd(env, false); ok {
+			return readyInt(n), true
+		}
+	}
+	return nil, false
+}
+
+// callReady calls f, a function with a plain parameter, on arg as
+// callFunction does.
+func (st *State) callReady(f *Lambda, arg Value, pos Pos) Value {
+	st.enterCall(pos)
+	if st.maxSteps > 0 {
+		st.step()
+	}
+	st.goDepth++
+	if st.goDepth > st.maxGoDepth {
+		st.raise(&Error{Kind: ErrStackOverflow, Msg: "stack overflow (possible infinite recursion)", Pos: pos})
+	}
+	v := st.callLambda(f.Fn, f.Env, arg, pos)
+	st.goDepth--
 	st.callDepth--
 	return v
 }

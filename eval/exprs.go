@@ -70,6 +70,11 @@ func (st *State) mkThunk(e Expr, env *Env) Value {
 			en = en.Up
 		}
 		if v := en.Vals[x.idx]; v != nil {
+			if r, ok := v.(readyInt); ok {
+				t := &Thunk{code: Int(r), env: readyEnv}
+				en.Vals[x.idx] = t
+				return t
+			}
 			return v
 		}
 	case *exprList:
@@ -138,11 +143,16 @@ func (e *exprVar) eval(st *State, env *Env) Value {
 		env = env.Up
 	}
 	v := env.Vals[e.idx]
-	if t, ok := v.(*Thunk); ok {
+	switch t := v.(type) {
+	case *Thunk:
 		if t.env == nil {
 			return t.code
 		}
 		return st.forceThunk(t, e.pos)
+	case readyInt:
+		i := Int(t)
+		env.Vals[e.idx] = i
+		return i
 	}
 	if v == nil {
 		st.raise(&Error{Kind: ErrInfiniteRecursion, Msg: "infinite recursion encountered", Pos: e.pos})

@@ -17,6 +17,15 @@ func TestFastPathsKeepLaziness(t *testing.T) {
 		{`let f = x: [ x ]; in f (1 + 1)`, `[ <CODE> ]`},
 		{`let n = 5; f = x: [ x ]; in f (n - 1)`, `[ <CODE> ]`},
 		{`let x = 1 + 1; in [ x (x + 0) ]`, `[ <CODE> <CODE> ]`},
+		// Integer arguments passed early to a plain parameter.
+		{`let f = x: [ x x ]; in f (1 + 1)`, `[ <CODE> <CODE> ]`},
+		{`let f = x: let y = x; in [ y ]; in f (2 + 3)`, `[ <CODE> ]`},
+		{`let f = x: y: [ x ]; g = f (1 + 1); in g 0`, `[ <CODE> ]`},
+		{`let f = x: if x > 0 then [ x ] else [ ]; in f (1 + 1)`, `[ 2 ]`},
+		{`let f = x: { a = x; b = x + 1; }; in f (3 - 1)`, `{ a = <CODE>; b = <CODE>; }`},
+		{`let f = x: y: z: [ x y z ]; in f (1 + 1) (2 + 2) (3 + 3)`, `[ <CODE> <CODE> <CODE> ]`},
+		{`let f = x: y: builtins.add; in [ (f (1 + 1) (2 + 2) (3 + 3) 1) ]`, `[ <CODE> ]`},
+		{`let f = x: { y }: [ x y ]; in f (1 + 1) { y = 2 + 2; }`, `[ <CODE> <CODE> ]`},
 	}
 	for _, c := range cases {
 		st := newState(t, eval.Options{})
@@ -52,6 +61,14 @@ func TestFastPathsValues(t *testing.T) {
 		{`builtins.genList (i: rec { v = i; w = v + 1; }) 3`, `[ { v = 0; w = 1; } { v = 1; w = 2; } { v = 2; w = 3; } ]`},
 		{`builtins.listToAttrs (builtins.genList (i: { name = "a${toString i}"; value = i; }) 3)`, `{ a0 = 0; a1 = 1; a2 = 2; }`},
 		{`let l = builtins.genList (x: x * x) 5; in [ (builtins.elemAt l 4) (map (x: x + 1) l) ]`, `[ 16 [ 1 2 5 10 17 ] ]`},
+		{`let f = x: [ x (builtins.typeOf x) (x + 1000) ]; in f (300 * 2)`, `[ 600 "int" 1600 ]`},
+		{`let f = x: y: x; g = f (1000 + 1); in [ (g 0) (g 1) ]`, `[ 1001 1001 ]`},
+		{`let go = i: acc: if i == 0 then acc else go (i - 1) (acc + i); in go 1000 0`, `500500`},
+		{`let f = x: x; in [ (f (1 + 1)) (f (9223372036854775807 - 1)) (f (2 * 3)) ]`, `[ 2 9223372036854775806 6 ]`},
+		{`let f = x: builtins.seq x (x == 7); in f (3 + 4)`, `true`},
+		{`let f = x: y: builtins.add; in f (1 + 1) (2 + 2) (3 + 3) 1`, `7`},
+		{`let f = a: b: c: d: e: f: g: h: i: j: a + b * c - d + e + f + g + h + i + j; in f (0 + 1) (1 + 1) (1 + 2) (2 + 2) (2 + 3) (3 + 3) (3 + 4) (4 + 4) (4 + 5) (5 + 5)`, `48`},
+		{`let f = x: { y }: x + y; in f (1 + 1) { y = 2 + 2; }`, `6`},
 	}
 	for _, c := range cases {
 		st := newState(t, eval.Options{})
