@@ -83,15 +83,20 @@ func (c *converter) moveLines(off int) {
 	c.lnOff = off
 }
 
+// load64 returns the eight bytes of s at i as a little-endian number.
+func load64(s string, i int) uint64 {
+	s = s[i : i+8]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+}
+
 // countLF returns the number of line feeds in s, eight bytes at a time.
 func countLF(s string) int {
 	const ones, highs, lows = 0x0101010101010101, 0x8080808080808080, 0x7f7f7f7f7f7f7f7f
 	n := 0
 	i := 0
 	for ; i+8 <= len(s); i += 8 {
-		w := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
-			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
-		x := w ^ '\n'*ones // line feeds become zero bytes
+		x := load64(s, i) ^ '\n'*ones // line feeds become zero bytes
 		// The high bit of each zero byte of x, and of no other byte.
 		n += bits.OnesCount64(^((x&lows + lows) | x | lows) & highs)
 	}
@@ -169,6 +174,10 @@ func (c *converter) finishFrom(a *ann, start, end int) {
 	if i < len(src) && src[i] == '\n' {
 		i++
 		nl = 1
+		// Indentation: eight spaces at a time first.
+		for i+8 <= len(src) && load64(src, i) == 0x2020202020202020 {
+			i += 8
+		}
 		for i < len(src) && (src[i] == ' ' || src[i] == '\t') {
 			i++
 		}
