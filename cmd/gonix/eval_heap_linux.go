@@ -30,11 +30,13 @@ const thpModeFile = "/sys/kernel/mm/transparent_hugepage/enabled"
 // pages (the address space costs nothing until used). It does nothing
 // unless the kernel's policy is "madvise" (with "always" the heap
 // already gets huge pages; with "never" it cannot), when GODEBUG has
-// disablethp=1 (the runtime's own switch for turning huge pages off), or
-// when the kernel does not overcommit memory (mode 2 would charge the
-// whole buffer).
+// disablethp=1 (the runtime's own switch for turning huge pages off),
+// when a memory limit (GOMEMLIMIT) is below twice size, or when the
+// kernel does not overcommit memory (mode 2 would charge the whole
+// buffer).
 func preallocHugeHeap(size int) {
-	if !thpOnAdvice() || strings.Contains(getenv("GODEBUG"), "disablethp=1") || !overcommits() {
+	if !thpOnAdvice() || strings.Contains(getenv("GODEBUG"), "disablethp=1") ||
+		debug.SetMemoryLimit(-1) < 2*int64(size) || !overcommits() {
 		return
 	}
 	// No collection may start while the buffer is live (it would find
