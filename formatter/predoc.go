@@ -295,15 +295,28 @@ func (b *builder) add(d span) {
 
 // group adds a group holding what f adds.
 func (b *builder) group(a groupAnn, f func()) {
+	mark := b.begin()
+	f()
+	b.end(a, mark)
+}
+
+// begin starts a group that end(a, mark), with what begin returned, ends:
+// group(a, f) without a function (the hottest rules are written so).
+func (b *builder) begin() int {
 	if b.rawDepth > 0 {
-		mark := len(b.buf)
-		f()
+		return len(b.buf)
+	}
+	b.open()
+	return 0
+}
+
+// end ends the group begin started.
+func (b *builder) end(a groupAnn, mark int) {
+	if b.rawDepth > 0 {
 		kids := b.m.store(b.buf[mark:])
 		b.buf = append(b.buf[:mark], elem{kind: eGroup, gann: a, a: kids.a, n: kids.n})
 		return
 	}
-	b.open()
-	f()
 	b.close(a)
 }
 

@@ -136,7 +136,9 @@ func (p *printer) item(it item) {
 		p.trivia(it.comments)
 		return
 	}
-	p.b.group(gRegular, func() { p.itemValue(it.v) })
+	g := p.b.begin()
+	p.itemValue(it.v)
+	p.b.end(gRegular, g)
 }
 
 // renderItems prints items separated by sep. A language annotation ending
@@ -183,7 +185,9 @@ func hasOnlyComments(items []item) bool {
 // term prints a term; lists are grouped.
 func (p *printer) term(t expr) {
 	if _, ok := t.(*listTerm); ok {
-		p.b.group(gRegular, func() { p.prettyTerm(t) })
+		g := p.b.begin()
+		p.prettyTerm(t)
+		p.b.end(gRegular, g)
 		return
 	}
 	p.prettyTerm(t)
@@ -253,14 +257,14 @@ func (p *printer) prettyTerm(t expr) {
 	case *setTerm:
 		p.set(false, t)
 	case *paren:
-		b.group(gRegular, func() {
-			p.leaf(p.moveTrailingCommentUp(t.open))
-			b.nested(func() {
-				p.absorbedInner(t.e)
-				p.trivia(t.close.pre)
-			})
-			p.leafNoPre(t.close)
-		})
+		g := b.begin()
+		p.leaf(p.moveTrailingCommentUp(t.open))
+		b.nest++
+		p.absorbedInner(t.e)
+		p.trivia(t.close.pre)
+		b.nest--
+		p.leafNoPre(t.close)
+		b.end(gRegular, g)
 	}
 }
 
@@ -303,10 +307,10 @@ func (p *printer) renderList(sep spacing, t *listTerm) {
 	}
 	p.leafNoTrail(t.open)
 	b.sp(sur)
-	b.nested(func() {
-		p.trailText(t.open.trail)
-		p.renderItems(sep, t.items)
-	})
+	b.nest++
+	p.trailText(t.open.trail)
+	p.renderItems(sep, t.items)
+	b.nest--
 	b.sp(sur)
 	p.leaf(t.close)
 }
@@ -337,10 +341,10 @@ func (p *printer) set(wide bool, s *setTerm) {
 	}
 	p.leafNoTrail(s.open)
 	b.sp(sep)
-	b.nested(func() {
-		p.trailText(s.open.trail)
-		p.renderItems(spHardline, s.items)
-	})
+	b.nest++
+	p.trailText(s.open.trail)
+	p.renderItems(spHardline, s.items)
+	b.nest--
 	b.sp(sep)
 	p.leaf(s.close)
 }
@@ -410,35 +414,39 @@ func (p *printer) binder(v binder) {
 			})
 		})
 	case *assignment:
-		b.group(gRegular, func() {
-			for i := range x.sels {
-				p.selector(&x.sels[i])
+		g := b.begin()
+		for i := range x.sels {
+			p.selector(&x.sels[i])
+		}
+		b.nest++
+		b.hardspace()
+		p.leaf(x.eq)
+		simple := len(x.sels) <= 4
+		for _, s := range x.sels {
+			if s.sel.kind != selID {
+				simple = false
 			}
-			b.nested(func() {
-				b.hardspace()
-				p.leaf(x.eq)
-				simple := len(x.sels) <= 4
-				for _, s := range x.sels {
-					if s.sel.kind != selID {
-						simple = false
-					}
-				}
-				if simple {
-					p.absorbRHS(x.value)
-				} else {
-					b.line_()
-					b.group(gPriority, func() { p.absorbRHS(x.value) })
-				}
-			})
-			p.leaf(x.semi)
-		})
+		}
+		if simple {
+			p.absorbRHS(x.value)
+		} else {
+			b.line_()
+			pg := b.begin()
+			p.absorbRHS(x.value)
+			b.end(gPriority, pg)
+		}
+		b.nest--
+		p.leaf(x.semi)
+		b.end(gRegular, g)
 	}
 }
 
 // ---- expressions ----
 
 func (p *printer) groupExpr(e expr) {
-	p.b.group(gRegular, func() { p.expr(e) })
+	g := p.b.begin()
+	p.expr(e)
+	p.b.end(gRegular, g)
 }
 
 func (p *printer) expr(e expr) {

@@ -139,12 +139,20 @@ func (p *printer) prettyApp(indentFunction, preLine, hasPost bool, f, a expr) {
 func (p *printer) absorbLast(a expr) {
 	b := &p.b
 	if isTerm(a) && isAbsorbable(a) {
-		b.group(gPriority, func() { b.nested(func() { p.prettyTerm(a) }) })
+		g := b.begin()
+		b.nest++
+		p.prettyTerm(a)
+		b.nest--
+		b.end(gPriority, g)
 		return
 	}
 	par, ok := a.(*paren)
 	if !ok {
-		b.group(gRegular, func() { b.nested(func() { p.expr(a) }) })
+		g := b.begin()
+		b.nest++
+		p.expr(a)
+		b.nest--
+		b.end(gRegular, g)
 		return
 	}
 	switch in := par.e.(type) {
@@ -186,24 +194,24 @@ func (p *printer) absorbLast(a expr) {
 // absorbParen prints parentheses whose content may expand between them.
 func (p *printer) absorbParen(par *paren) {
 	b := &p.b
-	b.group(gPriority, func() {
-		b.nested(func() {
-			p.leafNoTrail(par.open)
-			b.line_()
-			b.group(gRegular, func() {
-				b.nested(func() {
-					e := par.e
-					if c := par.open.trail; c != "" {
-						e = p.a.mapFirst(e, func(a *ann) { a.pre = p.a.concatTrivia(trivia{lineComment(c)}, a.pre) })
-					}
-					p.expr(e)
-					p.trivia(par.close.pre)
-				})
-			})
-			b.line_()
-			p.leafNoPre(par.close)
-		})
-	})
+	g := b.begin()
+	b.nest++
+	p.leafNoTrail(par.open)
+	b.line_()
+	inner := b.begin()
+	b.nest++
+	e := par.e
+	if c := par.open.trail; c != "" {
+		e = p.a.mapFirst(e, func(a *ann) { a.pre = p.a.concatTrivia(trivia{lineComment(c)}, a.pre) })
+	}
+	p.expr(e)
+	p.trivia(par.close.pre)
+	b.nest--
+	b.end(gRegular, inner)
+	b.line_()
+	p.leafNoPre(par.close)
+	b.nest--
+	b.end(gPriority, g)
 }
 
 // absorbExpr prints an expression that may stay on the line before it.
@@ -230,80 +238,73 @@ func isUpdateConcatPlus(op *leaf) bool {
 // absorbRHS prints the value of a binding or a parameter default.
 func (p *printer) absorbRHS(e expr) {
 	b := &p.b
+	if x, ok := e.(*operation); ok && isTerm(x.l) && isAbsorbable(x.l) && !firstAnn(x.l).hasPreTrivia() &&
+		isUpdateConcatPlus(x.op) {
+		b.hardspace()
+		p.prettyOp(true, x)
+		return
+	}
+	b.nest++
+	p.absorbRHSNested(e)
+	b.nest--
+}
+
+// absorbRHSNested is absorbRHS one level deeper, the other cases.
+func (p *printer) absorbRHSNested(e expr) {
+	b := &p.b
 	if s, ok := e.(*setTerm); ok && len(s.items) == 1 {
 		if _, ok := s.items[0].v.(*inheritB); ok {
-			b.nested(func() {
-				b.hardspace()
-				b.group(gRegular, func() { p.absorbExpr(false, e) })
-			})
+			b.hardspace()
+			g := b.begin()
+			p.absorbExpr(false, e)
+			b.end(gRegular, g)
 			return
 		}
 	}
 	if isAbsorbableExpr(e) {
-		b.nested(func() {
-			b.hardspace()
-			b.group(gRegular, func() { p.absorbExpr(true, e) })
-		})
+		b.hardspace()
+		g := b.begin()
+		p.absorbExpr(true, e)
+		b.end(gRegular, g)
 		return
 	}
 	switch x := e.(type) {
 	case *paren:
-		b.nested(func() {
-			b.hardspace()
-			p.absorbParen(x)
-		})
+		b.hardspace()
+		p.absorbParen(x)
 		return
 	case *stringTerm, *pathTerm:
-		b.nested(func() {
-			b.hardspace()
-			p.groupExpr(e)
-		})
+		b.hardspace()
+		p.groupExpr(e)
 		return
-	case *leaf, *listTerm, *setTerm, *selection:
-		b.nested(func() {
-			b.group(gRegular, func() {
-				b.line()
-				p.expr(e)
-			})
-		})
+	case *leaf, *listTerm, *setTerm, *selection, *withExpr:
+		g := b.begin()
+		b.line()
+		p.expr(e)
+		b.end(gRegular, g)
 		return
 	case *application:
-		b.nested(func() { p.prettyApp(false, true, false, x.f, x.a) })
-		return
-	case *withExpr:
-		b.nested(func() {
-			b.group(gRegular, func() {
-				b.line()
-				p.expr(e)
-			})
-		})
+		p.prettyApp(false, true, false, x.f, x.a)
 		return
 	case *operation:
-		if isTerm(x.l) && isAbsorbable(x.l) && !firstAnn(x.l).hasPreTrivia() && isUpdateConcatPlus(x.op) {
-			b.hardspace()
-			p.prettyOp(true, x)
-			return
-		}
 		if !x.op.hasTrivia() && isTerm(x.r) && isAbsorbable(x.r) && isUpdateConcatPlus(x.op) {
-			b.nested(func() {
-				b.group(gRegular, func() {
-					b.line()
-					p.expr(x.l)
-					b.line()
-					b.group(gTransparent, func() {
-						b.text(x.op.text)
-						b.hardspace()
-						b.group(gPriority, func() { p.termWide(x.r) })
-					})
-				})
-			})
+			g := b.begin()
+			b.line()
+			p.expr(x.l)
+			b.line()
+			t := b.begin()
+			b.text(x.op.text)
+			b.hardspace()
+			pg := b.begin()
+			p.termWide(x.r)
+			b.end(gPriority, pg)
+			b.end(gTransparent, t)
+			b.end(gRegular, g)
 			return
 		}
 	}
-	b.nested(func() {
-		b.line()
-		p.groupExpr(e)
-	})
+	b.line()
+	p.groupExpr(e)
 }
 
 // operand is an operand of a chain of operators, with the operator before
