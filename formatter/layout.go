@@ -425,9 +425,7 @@ func (l *layouter) putPrefix(withIndent bool, nl, off, w int) bool {
 		return false
 	}
 	if cc == 0 && withIndent {
-		for n := l.top().ci + off; n > 0; n-- {
-			l.out = append(l.out, ' ')
-		}
+		l.indent(l.top().ci + off)
 	}
 	return true
 }
@@ -448,6 +446,13 @@ func (l *layouter) enterNest(nl int) {
 			return
 		}
 		l.indents = l.indents[:len(l.indents)-1]
+	}
+}
+
+// indent prints n spaces (none when n <= 0).
+func (l *layouter) indent(n int) {
+	if n > 0 {
+		l.out = append(l.out, spaces(n)...)
 	}
 }
 
@@ -573,9 +578,7 @@ func (l *layouter) goGroup(head []elem, tail *rest, r *rest) bool {
 		var ni cursor
 		ni.init(l.m, head, tail)
 		nl, off = nextIndent(&ni)
-		for n := l.indentFor(nl) + off; n > 0; n-- {
-			l.out = append(l.out, ' ')
-		}
+		l.indent(l.indentFor(nl) + off)
 	}
 	textStart := len(l.out)
 	// The elements are measured against the whole room left on the line
@@ -893,13 +896,12 @@ func layoutDoc(m *docMem, d span, width, indent, sizeHint int, ws *workspace) []
 	l.goList(top, nil)
 	k.indents, k.flat, k.segs, k.indentScratch = l.indents[:0], l.flat[:0], l.segs[:0], l.indentScratch[:0]
 	k.out = l.out[:0]
-	// The result gets memory of its own, of just its size.
+	// The result gets memory of its own, of about its size.
 	if m.endsWithEOFRegion(m.slice(d)) {
 		return append([]byte(nil), bytes.TrimLeftFunc(l.out, isSpace)...)
 	}
 	trimmed := bytes.TrimFunc(l.out, isSpace)
-	out := make([]byte, len(trimmed)+1)
-	copy(out, trimmed)
-	out[len(trimmed)] = '\n'
-	return out
+	// Appending past the capacity copies into new memory (which, unlike
+	// make's, is not cleared first).
+	return append(trimmed[:len(trimmed):len(trimmed)], '\n')
 }
