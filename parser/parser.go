@@ -79,7 +79,7 @@ func parseString(src string, opts Options, old *Tree) *Tree {
 	s.scan()
 	kinds, starts := s.kinds, append(s.starts, uint32(len(src)))
 	t.buf.kinds, t.buf.starts = kinds, starts
-	t.setTokens(kinds, starts)
+	t.ntok = int32(len(kinds))
 	significant := 0
 	for _, k := range kinds {
 		if !k.IsTrivia() {
@@ -98,7 +98,8 @@ func parseString(src string, opts Options, old *Tree) *Tree {
 	p.parseFile()
 	t.buf.nodes = p.nodes
 	t.buf.frames = p.frames[:0]
-	t.setNodes(p.nodes)
+	t.nnodes = int32(len(p.nodes))
+	t.root = t.nnodes - 1
 	if opts.SyntaxOnly {
 		p.errs = append(p.errs, checkInheritNames(t)...)
 		t.Errors = sortErrors(p.errs)

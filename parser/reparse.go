@@ -175,8 +175,7 @@ func ReparseText(old *Tree, e Edit, src string, opts Options) (*Tree, *Reuse) {
 		}
 	}
 	fkinds, fstarts := s.kinds, append(s.starts, uint32(len(frag)))
-	ft := &Tree{Name: name, Src: frag}
-	ft.setTokens(fkinds, fstarts)
+	ft := &Tree{Name: name, Src: frag, ntok: int32(len(fkinds)), buf: treeBufs{kinds: fkinds, starts: fstarts}}
 	p := &parser{t: ft, kinds: fkinds, starts: fstarts, frames: make([]frame, 0, 16), nodes: make([]node, 0, len(s.kinds)+8), depth: depth}
 	p.start(NodeRoot)
 	p.skipTrivia()
@@ -194,6 +193,7 @@ func ReparseText(old *Tree, e Edit, src string, opts Options) (*Tree, *Reuse) {
 		return full()
 	}
 
+	old.chunkTables()
 	nt := &Tree{Name: name, Src: src}
 	tf, te := int32(target.FirstTokenIndex()), int32(target.EndTokenIndex())
 	k := int32(len(s.kinds) - 1) // without the fragment's EOF

@@ -168,6 +168,7 @@ func TestReparseChainOnLargeFile(t *testing.T) {
 	}
 	b.WriteString("}\n")
 	tr := ParseString(b.String(), Options{})
+	tr.chunkTables()
 	if len(tr.nodes) < 8 || len(tr.kinds) < 8 {
 		t.Fatalf("test file too small: %d node chunks, %d token chunks", len(tr.nodes), len(tr.kinds))
 	}

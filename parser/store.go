@@ -85,6 +85,18 @@ func chunkViews[T any](flat []T, shift uint, one [][]T) [][]T {
 	return out
 }
 
+// chunkTables makes the chunk tables of a tree parsed from scratch, which
+// reads its flat arrays and needs the tables only when a reparse derives
+// a tree from it.
+func (t *Tree) chunkTables() {
+	t.tablesOnce.Do(func() {
+		if t.kinds == nil && t.buf.kinds != nil {
+			t.setTokens(t.buf.kinds, t.buf.starts)
+			t.setNodes(t.buf.nodes)
+		}
+	})
+}
+
 // setTokens makes the flat token arrays the tree's tokens (starts has
 // one entry more than kinds).
 func (t *Tree) setTokens(kinds []Kind, starts []uint32) {

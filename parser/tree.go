@@ -32,10 +32,13 @@ type Tree struct {
 	nodes  [][]node     // nnodes entries
 	root   int32
 
-	// buf holds the flat arrays of a tree parsed from scratch, for
-	// ParseSyntaxReusing; one holds the chunk tables of small trees.
-	buf treeBufs
-	one oneChunk
+	// buf holds the flat arrays of a tree parsed from scratch, which its
+	// accessors read and ParseSyntaxReusing reuses; the chunk tables of
+	// such a tree are made when a reparse first needs them (tablesOnce).
+	// one holds the chunk tables of small trees.
+	buf        treeBufs
+	one        oneChunk
+	tablesOnce sync.Once
 
 	linesOnce sync.Once
 	lines     []uint32
