@@ -20,6 +20,8 @@ fi
 files=$(find "$corpus" -name '*.nix' -type f | wc -l)
 bytes=$(find "$corpus" -name '*.nix' -type f -print0 | xargs -0 cat | wc -c)
 echo "corpus: $files files, $bytes bytes ($corpus)"
+# Other work on the machine skews the numbers (MB/cpu-s less so): show it.
+[[ -r /proc/loadavg ]] && echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 cd "$root"
 export GONIX_CORPUS="$corpus"
 run() { # label cpus pattern
@@ -30,6 +32,7 @@ run() { # label cpus pattern
 run "format, 1 thread" 1 'BenchmarkFormatCorpus$'
 run "format, $(nproc) threads" "$(nproc)" 'BenchmarkFormatCorpusParallel$'
 run "parse only, 1 thread" 1 'BenchmarkParseCorpus$'
+[[ -r /proc/loadavg ]] && echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 # With NIXFMT=/path/to/nixfmt (the Haskell original), also compare outputs
 # file by file (default and --strict) and time nixfmt on the same corpus.
