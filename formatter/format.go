@@ -205,6 +205,10 @@ func formatWith(t *parser.Tree, opts Options, ws *workspace) (out []byte, err er
 	c := newConverter(t, opts.Strict, &ws.conv)
 	w := c.file()
 	c.t, c.src = nil, ""
+	// Every text of the document comes from the source or from the
+	// layout rules (ASCII).
+	ws.ascii = isASCII(t.Src)
+	defer func() { ws.ascii = false }()
 	out = render(w, opts, len(t.Src), ws)
 	ws.buf = ws.buf[:0]
 	ws.rests.n = 0
@@ -238,7 +242,7 @@ func buildDoc(w *whole, ws *workspace, stream bool) span {
 		ws.conv.a = new(modelAlloc)
 	}
 	p := &printer{a: ws.conv.a, operands: ws.operands[:0]}
-	p.b = builder{m: &ws.dm, fx: &ws.fx, buf: ws.buf[:0], lv: ws.lv[:0], tmp: ws.tmp[:0]}
+	p.b = builder{m: &ws.dm, fx: &ws.fx, buf: ws.buf[:0], lv: ws.lv[:0], tmp: ws.tmp[:0], ascii: ws.ascii}
 	var d span
 	if stream {
 		p.b.start()

@@ -134,3 +134,17 @@ func TestCountLF(t *testing.T) {
 		}
 	}
 }
+
+func TestIsASCII(t *testing.T) {
+	for _, c := range []struct {
+		s    string
+		want bool
+	}{
+		{"", true}, {"abc", true}, {"0123456789abcdef\x7f", true},
+		{"é", false}, {"01234567é", false}, {"0123456789abcdeé", false}, {"abcdefgh\x80", false},
+	} {
+		if got := isASCII(c.s); got != c.want {
+			t.Errorf("isASCII(%q) = %v", c.s, got)
+		}
+	}
+}

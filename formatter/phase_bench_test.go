@@ -37,6 +37,7 @@ func runStages(src []byte, opts Options, ws *workspace, depth int) {
 		return
 	}
 	ws.dm.reset()
+	ws.ascii = isASCII(t.Src)
 	c := newConverter(t, opts.Strict, &ws.conv)
 	w := c.file()
 	if depth == 1 {

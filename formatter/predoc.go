@@ -113,6 +113,23 @@ func (m *docMem) addText(s string, a textAnn, nest, off int32) elem {
 	return elem{kind: eText, tann: a, nest: nest, off: off, width: int32(textWidth(s)), a: uint32(st), n: uint32(len(s))}
 }
 
+// isASCII reports whether s has only ASCII characters, eight bytes at a
+// time.
+func isASCII(s string) bool {
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		if load64(s, i)&0x8080808080808080 != 0 {
+			return false
+		}
+	}
+	for ; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
 func textWidth(s string) int {
 	for i := 0; i < len(s); i++ {
 		if s[i] >= utf8.RuneSelf {
@@ -198,6 +215,15 @@ type builder struct {
 	rawDepth int     // > 0: elements are kept as they come (capture, directives)
 	lv       []level // open groups being normalised; lv[0] is the document
 	tmp      []elem
+	ascii    bool // all texts are ASCII (they come from an ASCII source): widths are lengths
+}
+
+// width returns the width of the text s.
+func (b *builder) width(s string) int32 {
+	if b.ascii {
+		return int32(len(s))
+	}
+	return int32(textWidth(s))
 }
 
 func (b *builder) textAnn(s string, a textAnn) {
@@ -206,7 +232,7 @@ func (b *builder) textAnn(s string, a textAnn) {
 	}
 	st := len(b.m.text)
 	b.m.text = append(b.m.text, s...)
-	b.pushText(st, len(s), int32(textWidth(s)), a)
+	b.pushText(st, len(s), b.width(s), a)
 }
 
 // textAnn2 adds the text s1+s2.
@@ -216,7 +242,7 @@ func (b *builder) textAnn2(s1, s2 string, a textAnn) {
 	}
 	st := len(b.m.text)
 	b.m.text = append(append(b.m.text, s1...), s2...)
-	b.pushText(st, len(s1)+len(s2), int32(textWidth(s1)+textWidth(s2)), a)
+	b.pushText(st, len(s1)+len(s2), b.width(s1)+b.width(s2), a)
 }
 
 // pushText adds the text of kind a whose n bytes were just stored at st in
@@ -268,7 +294,7 @@ func (b *builder) trailing(s string)        { b.textAnn(s, taTrailing) }
 func (b *builder) raw(s string, a textAnn) {
 	st := len(b.m.text)
 	b.m.text = append(b.m.text, s...)
-	b.pushText(st, len(s), int32(textWidth(s)), a)
+	b.pushText(st, len(s), b.width(s), a)
 }
 
 func (b *builder) sp(s spacing) { b.pushSpacing(s, 0) }

@@ -21,6 +21,7 @@ type workspace struct {
 	lay      layouter
 	rests    restAlloc
 	tree     *parser.Tree // the last tree parsed here, whose arrays the next parse reuses
+	ascii    bool         // the source being formatted is ASCII (see builder.ascii)
 }
 
 // maxPooledElems bounds the document memory a pooled workspace may keep
