@@ -292,7 +292,7 @@ func (c *ctx) checkDefName(d *scope.Def) {
 		c.report(rShadowInternal, d.Node.Start(), d.Node.End(),
 			fmt.Sprintf("Binding `%s` changes the meaning of the arithmetic and comparison operators in its scope", d.Name), nil)
 	case "true", "false", "null", "builtins":
-		if d.Attr != nil && d.Attr.Kind != parser.AttrPlain {
+		if at := d.Attr(); at != nil && at.Kind != parser.AttrPlain {
 			return // inherit keeps the meaning
 		}
 		c.report(rShadowedLiteral, d.Node.Start(), d.Node.End(),
@@ -303,7 +303,7 @@ func (c *ctx) checkDefName(d *scope.Def) {
 // selfReference is G006: a let or rec attribute whose value is forced
 // together with a reference to itself.
 func (c *ctx) selfReference(d *scope.Def) {
-	a := d.Attr
+	a := d.Attr()
 	if a == nil || a.Kind != parser.AttrPlain || a.Nested != nil || !a.Value.Valid() {
 		return
 	}

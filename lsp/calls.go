@@ -115,10 +115,14 @@ func followLambda(res *scope.Result, n parser.Node, deps *[]int32) parser.Node {
 			return n
 		case parser.NodeIdent:
 			ref, ok := res.RefOf(n)
-			if !ok || ref.Def == nil || ref.Def.Kind != scope.DefAttr || ref.Def.Attr == nil || ref.Def.Attr.Kind != parser.AttrPlain {
+			if !ok || ref.Def == nil {
 				return parser.Node{}
 			}
-			n = ref.Def.Attr.Value
+			at := ref.Def.Attr()
+			if at == nil || at.Kind != parser.AttrPlain {
+				return parser.Node{}
+			}
+			n = at.Value
 		default:
 			return parser.Node{}
 		}

@@ -232,11 +232,12 @@ func (c *completer) attrPath(segs []string, start int) {
 		}
 		return
 	} else if d != nil {
-		if d.Kind == scope.DefAttr && d.Attr != nil && d.Attr.Nested != nil {
-			sets = []setRef{{c.a, d.Attr.Nested}}
+		at := d.Attr()
+		if at != nil && at.Nested != nil {
+			sets = []setRef{{c.a, at.Nested}}
 		} else if v, ok := f.defExpr(c.a, d); ok {
 			sets = f.sets(v)
-			if d.Kind == scope.DefAttr && d.Attr != nil && d.Attr.Kind == parser.AttrPlain && !v.valid() {
+			if at != nil && at.Kind == parser.AttrPlain && !v.valid() {
 				sets = nil
 			}
 		}
@@ -412,9 +413,9 @@ func (c *completer) scopeNames() {
 		case scope.DefArg, scope.DefFormal:
 			item.Detail = "argument"
 		case scope.DefAttr:
-			if d.Attr != nil && d.Attr.Kind == parser.AttrPlain && d.Attr.Value.Valid() {
-				item.Detail = valueSummary(d.Attr.Value)
-				if parser.Unparen(d.Attr.Value).Kind() == parser.NodeLambda {
+			if at := d.Attr(); at != nil && at.Kind == parser.AttrPlain && at.Value.Valid() {
+				item.Detail = valueSummary(at.Value)
+				if parser.Unparen(at.Value).Kind() == parser.NodeLambda {
 					item.Kind = protocol.CompletionItemKindFunction
 				}
 			}

@@ -140,9 +140,9 @@ func (s *Server) defHover(ctx context.Context, st *state, a *Analysis, d *scope.
 		}
 	case scope.DefAttr:
 		b.WriteString(d.Name)
-		if d.Attr != nil && d.Attr.Kind == parser.AttrPlain && d.Attr.Value.Valid() {
-			b.WriteString(" = " + valueSummary(d.Attr.Value))
-		} else if d.Attr != nil && d.Attr.Kind != parser.AttrPlain {
+		if at := d.Attr(); at != nil && at.Kind == parser.AttrPlain && at.Value.Valid() {
+			b.WriteString(" = " + valueSummary(at.Value))
+		} else if at != nil && at.Kind != parser.AttrPlain {
 			b.WriteString(" (inherited)")
 		}
 	default:

@@ -167,7 +167,7 @@ func classifyIdent(a *Analysis, n parser.Node, builtins builtinIndex) (int, int)
 			case scope.DefArg, scope.DefFormal:
 				return semParameter, 0
 			case scope.DefAttr:
-				if d.Attr != nil && d.Attr.Kind == parser.AttrPlain && parser.Unparen(d.Attr.Value).Kind() == parser.NodeLambda {
+				if at := d.Attr(); at != nil && at.Kind == parser.AttrPlain && parser.Unparen(at.Value).Kind() == parser.NodeLambda {
 					return semFunction, 0
 				}
 				return semVariable, 0

@@ -111,10 +111,11 @@ func (f *follower) defValue(a *Analysis, id parser.Node) (sref, bool) {
 func (f *follower) defExpr(a *Analysis, d *scope.Def) (sref, bool) {
 	switch d.Kind {
 	case scope.DefAttr:
-		if d.Scope.Attrs == nil || d.Attr == nil {
+		set, at := d.Scope.Attrs(), d.Attr()
+		if set == nil || at == nil {
 			return sref{}, false
 		}
-		return f.attrValue(setRef{a, d.Scope.Attrs}, d.Attr)
+		return f.attrValue(setRef{a, set}, at)
 	case scope.DefFormal:
 		// The caller's value is unknown; the default is the best guess.
 		if def := d.Formal.Default(); def.Valid() {
@@ -241,8 +242,10 @@ func (f *follower) sets(x sref) []setRef {
 		return sets
 	case parser.NodeIdent:
 		// A let binding made only of paths (let a.b = 1; in a).
-		if ref, ok := x.a.Scope.RefOf(n); ok && ref.Def != nil && ref.Def.Attr != nil && ref.Def.Attr.Nested != nil {
-			return []setRef{{x.a, ref.Def.Attr.Nested}}
+		if ref, ok := x.a.Scope.RefOf(n); ok && ref.Def != nil {
+			if at := ref.Def.Attr(); at != nil && at.Nested != nil {
+				return []setRef{{x.a, at.Nested}}
+			}
 		}
 	}
 	return nil

@@ -112,7 +112,6 @@ func Update(old *Result, t *parser.Tree, ru *parser.Reuse, opts Options) (*Resul
 		old: old, ot: ot, nt: t,
 		lo: lo.ID(), hi: oldRoot.ID(), dn: dn,
 		offStart: oldRoot.Start(), offEnd: oldRoot.End(), delta: len(t.Src) - len(ot.Src),
-		attrs: make(map[*parser.Attrs]*parser.Attrs),
 	}
 	res, root, chain := u.run(nv.best, nv.bestAt, opts)
 	if u.bad {
@@ -361,15 +360,10 @@ type updater struct {
 	newSeq []int32
 	newOf  []*Scope
 	global *Scope
-	attrs  map[*parser.Attrs]*parser.Attrs
-	// Slabs the copies are cut from.
-	attrSlab []parser.Attr
-	setSlab  []parser.Attrs
-	refSlab  []parser.Node
-	// attrPtrSlab and defPtrSlab back the slices of pointers.
-	attrPtrSlab []*parser.Attr
-	defPtrSlab  []*Def
-	bad         bool
+	// Slabs the copies are cut from (defPtrSlab backs the Defs slices).
+	refSlab    []parser.Node
+	defPtrSlab []*Def
+	bad        bool
 }
 
 func (u *updater) inRoot(id int) bool { return id >= u.lo && id <= u.hi }
@@ -402,81 +396,6 @@ func (u *updater) offset(off int) int {
 	return off
 }
 
-func (u *updater) newAttr() *parser.Attr {
-	if len(u.attrSlab) == 0 {
-		u.attrSlab = make([]parser.Attr, 256)
-	}
-	a := &u.attrSlab[0]
-	u.attrSlab = u.attrSlab[1:]
-	return a
-}
-
-func (u *updater) newAttrs() *parser.Attrs {
-	if len(u.setSlab) == 0 {
-		u.setSlab = make([]parser.Attrs, 128)
-	}
-	a := &u.setSlab[0]
-	u.setSlab = u.setSlab[1:]
-	return a
-}
-
-func (u *updater) attrPtrs(n int) []*parser.Attr {
-	if n > 64 {
-		return make([]*parser.Attr, n)
-	}
-	if len(u.attrPtrSlab) < n {
-		u.attrPtrSlab = make([]*parser.Attr, 1024)
-	}
-	p := u.attrPtrSlab[:n:n]
-	u.attrPtrSlab = u.attrPtrSlab[n:]
-	return p
-}
-
-// copyAttrs copies a merged set. Nested sets are remembered: a nested
-// `rec { }` literal is also the Attrs of its own scope, copied later.
-func (u *updater) copyAttrs(a *parser.Attrs, nested bool) *parser.Attrs {
-	if a == nil {
-		return nil
-	}
-	if c, ok := u.attrs[a]; ok {
-		return c
-	}
-	c := u.newAttrs()
-	*c = parser.Attrs{Node: u.node(a.Node), Rec: a.Rec, Pos: u.offset(a.Pos)}
-	if nested {
-		u.attrs[a] = c
-	}
-	if len(a.Attrs) > 0 {
-		c.Attrs = u.attrPtrs(len(a.Attrs))
-		for i, at := range a.Attrs {
-			na := u.newAttr()
-			*na = parser.Attr{Name: at.Name, Pos: u.offset(at.Pos), Kind: at.Kind, Value: u.node(at.Value),
-				Nested: u.copyAttrs(at.Nested, true), FromIndex: at.FromIndex}
-			c.Attrs[i] = na
-		}
-	}
-	if len(a.Dynamic) > 0 {
-		c.Dynamic = make([]*parser.DynamicAttr, len(a.Dynamic))
-		for i, d := range a.Dynamic {
-			c.Dynamic[i] = &parser.DynamicAttr{Name: u.node(d.Name), Value: u.node(d.Value), Nested: u.copyAttrs(d.Nested, true), Pos: u.offset(d.Pos)}
-		}
-	}
-	if len(a.Dropped) > 0 {
-		c.Dropped = make([]*parser.Attr, len(a.Dropped))
-		for i, at := range a.Dropped {
-			c.Dropped[i] = &parser.Attr{Name: at.Name, Pos: u.offset(at.Pos), Kind: at.Kind, Value: u.node(at.Value),
-				Nested: u.copyAttrs(at.Nested, true), FromIndex: at.FromIndex}
-		}
-	}
-	if len(a.InheritFrom) > 0 {
-		c.InheritFrom = make([]parser.Node, len(a.InheritFrom))
-		for i, n := range a.InheritFrom {
-			c.InheritFrom[i] = u.node(n)
-		}
-	}
-	return c
-}
-
 // scopeOf returns the copy of an old scope.
 func (u *updater) scopeOf(s *Scope) *Scope {
 	if s == nil {
@@ -491,30 +410,13 @@ func (u *updater) scopeOf(s *Scope) *Scope {
 // copyScope copies a scope outside the root (its parent already copied)
 // into ns, with its definitions in defs.
 func (u *updater) copyScope(s, ns *Scope, defs []Def) {
-	*ns = Scope{Kind: s.Kind, Node: u.node(s.Node), Depth: s.Depth, Parent: u.scopeOf(s.Parent)}
-	ns.Attrs = u.copyAttrs(s.Attrs, false)
-	var attrIndex map[*parser.Attr]*parser.Attr
-	if s.Attrs != nil && len(s.Attrs.Attrs) > 8 {
-		attrIndex = make(map[*parser.Attr]*parser.Attr, len(s.Attrs.Attrs))
-		for i, at := range s.Attrs.Attrs {
-			attrIndex[at] = ns.Attrs.Attrs[i]
-		}
-	}
+	*ns = Scope{Kind: s.Kind, Node: u.node(s.Node), Depth: s.Depth, Parent: u.scopeOf(s.Parent),
+		mergeFrom: u.node(s.mergeFrom), mergePath: s.mergePath}
 	ns.Defs = u.defPtrSlab[:len(s.Defs):len(s.Defs)]
 	u.defPtrSlab = u.defPtrSlab[len(s.Defs):]
 	for i, d := range s.Defs {
 		nd := &defs[i]
 		*nd = Def{Name: d.Name, Kind: d.Kind, Scope: ns, Node: u.node(d.Node), Formal: u.node(d.Formal), Index: d.Index}
-		if d.Attr != nil {
-			if attrIndex != nil {
-				nd.Attr = attrIndex[d.Attr]
-			} else {
-				nd.Attr = u.sameAttr(s.Attrs, ns.Attrs, d.Attr)
-			}
-			if nd.Attr == nil {
-				u.bad = true
-			}
-		}
 		if len(d.Refs) > 0 {
 			start := len(u.refSlab)
 			for _, r := range d.Refs {
@@ -528,19 +430,6 @@ func (u *updater) copyScope(s, ns *Scope, defs []Def) {
 		}
 		ns.Defs[i] = nd
 	}
-}
-
-// sameAttr finds the copy of at, an attribute of from, in to.
-func (u *updater) sameAttr(from, to *parser.Attrs, at *parser.Attr) *parser.Attr {
-	if from != nil && to != nil {
-		for i, x := range from.Attrs {
-			if x == at {
-				return to.Attrs[i]
-			}
-		}
-	}
-	u.bad = true
-	return nil
 }
 
 func (u *updater) run(oldRoot parser.Node, at *Scope, opts Options) (*Result, parser.Node, []*Scope) {

@@ -59,16 +59,16 @@ func dump(res *Result) string {
 			parent = idx[s.Parent]
 		}
 		fmt.Fprintf(&b, "%s kind %d node %d parent %d depth %d attrs ", name, s.Kind, id(s.Node), parent, s.Depth)
-		attrs(s.Attrs, 0)
+		attrs(s.Attrs(), 0)
 		b.WriteString("\n")
 		for i, d := range s.Defs {
 			if d.Scope != s || d.Index != i {
 				b.WriteString("  BAD-DEF-LINK\n")
 			}
 			fmt.Fprintf(&b, "  def %s k%d node %d formal %d", d.Name, d.Kind, id(d.Node), id(d.Formal))
-			if d.Attr != nil {
-				fmt.Fprintf(&b, " attr %s@%d", d.Attr.Name, d.Attr.Pos)
-				if s.Attrs == nil || s.Attrs.Lookup(d.Name) != d.Attr {
+			if at := d.Attr(); at != nil {
+				fmt.Fprintf(&b, " attr %s@%d", at.Name, at.Pos)
+				if s.Attrs() == nil || s.Attrs().Lookup(d.Name) != at {
 					b.WriteString(" ATTR-NOT-IN-SCOPE")
 				}
 			}
@@ -327,7 +327,7 @@ func TestDefNodes(t *testing.T) {
 					continue
 				}
 				n++
-				if want := r.defNode(d.Attr.Pos); d.Node != want {
+				if want := r.defNode(d.Attr().Pos); d.Node != want {
 					t.Errorf("%q: def %s: node %v, the search from the root finds %v", src, d.Name, d.Node, want)
 				}
 			}
@@ -335,5 +335,46 @@ func TestDefNodes(t *testing.T) {
 		if n == 0 {
 			t.Errorf("%q: no definitions", src)
 		}
+	}
+}
+
+// TestUpdateMergedViewsOnDemand checks that the scopes Update copies make
+// their merged views when asked, equal to the resolver's, and that a rec
+// set merged into an enclosing rec set shares its view with it.
+func TestUpdateMergedViewsOnDemand(t *testing.T) {
+	src := "let x = rec { a = 1; b = rec { c = a; }; b.d = 2; }; y = [ 1 ]; in x"
+	tree := parser.ParseString(src, parser.Options{})
+	res := Resolve(tree, Options{})
+	off := strings.Index(src, "[ 1 ]") + 2
+	nt, ru := parser.Reparse(tree, parser.Edit{Start: off, End: off + 1, Text: "7"}, parser.Options{})
+	got, ch := Update(res, nt, ru, Options{})
+	if ch.Full {
+		t.Fatal("the edit was not resolved locally")
+	}
+	for _, s := range got.Scopes {
+		if s.attrs.Load() != nil {
+			t.Errorf("scope at %d: merged view made by Update", s.Node.Start())
+		}
+	}
+	if g, w := dump(got), dump(Resolve(nt, Options{})); g != w {
+		t.Fatalf("results differ:\n%s\n---\n%s", g, w)
+	}
+	var outer, inner *Scope
+	for _, s := range got.Scopes {
+		switch {
+		case s.Kind == Rec && s.Depth == 2:
+			outer = s
+		case s.Kind == Rec && s.Depth == 3:
+			inner = s
+		}
+	}
+	if outer == nil || inner == nil {
+		t.Fatal("nested rec scopes not found")
+	}
+	if at := outer.Attrs().Lookup("b"); at == nil || at.Nested != inner.Attrs() {
+		t.Errorf("the nested rec set's view is not the one in the enclosing view")
+	}
+	if at := inner.Attrs().Lookup("d"); at == nil {
+		t.Errorf("the nested view lacks the attribute merged from outside (b.d)")
 	}
 }

@@ -84,6 +84,11 @@ func (s *Scope) sortDefs() {
 type resolver struct {
 	res *Result
 	cur *Scope
+	// mergeFrom is the node whose merged view attrs is walking, and
+	// mergePath the nested sets it went into (recorded in the scopes it
+	// opens, see Scope.Attrs).
+	mergeFrom parser.Node
+	mergePath []mergeStep
 }
 
 func (r *resolver) push(kind ScopeKind, n parser.Node) *Scope {
@@ -140,7 +145,10 @@ func (r *resolver) expr(n parser.Node) {
 		}
 	case parser.NodeAttrSet, parser.NodeLetIn, parser.NodeLegacyLet:
 		attrs, _ := parser.MergeBindings(n)
+		from, path := r.mergeFrom, r.mergePath
+		r.mergeFrom, r.mergePath = n, nil
 		r.attrs(attrs)
+		r.mergeFrom, r.mergePath = from, path
 	case parser.NodeLambda:
 		r.lambda(n)
 	case parser.NodeWith:
@@ -229,14 +237,18 @@ func (r *resolver) attrs(a *parser.Attrs) {
 			kind = Let
 		}
 		s := r.push(kind, a.Node)
-		s.Attrs = a
+		s.attrs.Store(a)
+		s.mergeFrom = r.mergeFrom
+		if len(r.mergePath) > 0 {
+			s.mergePath = append([]mergeStep(nil), r.mergePath...)
+		}
 		entries := a.Node.Entries()
 		for _, at := range a.Attrs {
 			n := entryName(entries, at.Pos)
 			if !n.Valid() {
 				n = r.defNode(at.Pos)
 			}
-			s.Defs = append(s.Defs, &Def{Name: at.Name, Kind: DefAttr, Scope: s, Node: n, Attr: at})
+			s.Defs = append(s.Defs, &Def{Name: at.Name, Kind: DefAttr, Scope: s, Node: n})
 		}
 		s.sortDefs()
 		r.cur = s
@@ -244,23 +256,23 @@ func (r *resolver) attrs(a *parser.Attrs) {
 	for _, from := range a.InheritFrom {
 		r.expr(from)
 	}
-	for _, at := range a.Attrs {
+	for i, at := range a.Attrs {
 		switch at.Kind {
 		case parser.AttrPlain:
-			r.value(at.Value, at.Nested)
+			r.nestedValue(at.Value, at.Nested, mergeStep{stepAttr, int32(i)})
 		case parser.AttrInherited:
 			r.refFrom(outer, at.Value, at.Name)
 		}
 	}
-	for _, d := range a.Dynamic {
+	for i, d := range a.Dynamic {
 		r.expr(d.Name)
-		r.value(d.Value, d.Nested)
+		r.nestedValue(d.Value, d.Nested, mergeStep{stepDynamic, int32(i)})
 	}
 	// Definitions rejected as duplicates still use names.
-	for _, at := range a.Dropped {
+	for i, at := range a.Dropped {
 		switch at.Kind {
 		case parser.AttrPlain:
-			r.value(at.Value, at.Nested)
+			r.nestedValue(at.Value, at.Nested, mergeStep{stepDropped, int32(i)})
 		case parser.AttrInherited:
 			r.refFrom(outer, at.Value, at.Name)
 		}
@@ -271,13 +283,16 @@ func (r *resolver) attrs(a *parser.Attrs) {
 	r.cur = saved
 }
 
-func (r *resolver) value(v parser.Node, nested *parser.Attrs) {
+// nestedValue is value for the attribute of the merged view that step
+// names.
+func (r *resolver) nestedValue(v parser.Node, nested *parser.Attrs, step mergeStep) {
 	if nested == nil {
 		r.expr(v)
 		return
 	}
-	// Parentheses around a merged literal hold nothing to resolve.
+	r.mergePath = append(r.mergePath, step)
 	r.attrs(nested)
+	r.mergePath = r.mergePath[:len(r.mergePath)-1]
 }
 
 func (r *resolver) lambda(n parser.Node) {

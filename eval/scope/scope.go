@@ -2,6 +2,7 @@ package scope
 
 import (
 	"sort"
+	"sync/atomic"
 
 	"github.com/gonix/gonix/parser"
 )
@@ -46,13 +47,66 @@ type Scope struct {
 	Parent *Scope
 	// Defs are the names bound here, sorted by name.
 	Defs []*Def
-	// Attrs is the merged view of a Let or Rec scope's bindings.
-	Attrs *parser.Attrs
 	// Depth counts the scopes between this one and the global scope.
 	Depth int
 	// seq is the scope's index in Result.Scopes (-1 for the global
 	// scope).
 	seq int32
+	// attrs is the merged view of a Let or Rec scope's bindings (see
+	// Attrs): the resolver's own, or, in a scope Update copied, made on
+	// first use from mergeFrom (the node the resolver merged) and
+	// mergePath (the nested sets it went into), so that an edit need not
+	// copy every view of the file.
+	attrs     atomic.Pointer[parser.Attrs]
+	mergeFrom parser.Node
+	mergePath []mergeStep
+}
+
+// mergeStep is a step into a nested merged set: the Nested of
+// Attrs[i], Dynamic[i] or Dropped[i].
+type mergeStep struct {
+	kind uint8 // stepAttr, stepDynamic or stepDropped
+	i    int32
+}
+
+const (
+	stepAttr uint8 = iota
+	stepDynamic
+	stepDropped
+)
+
+// Attrs returns the merged view of a Let or Rec scope's bindings (nil
+// for other scopes). It is the view the scope was resolved from: for a
+// rec set merged into an enclosing set (`x = rec { a = 1; }; x.b = 2;`),
+// the nested view with both attributes.
+func (s *Scope) Attrs() *parser.Attrs {
+	if a := s.attrs.Load(); a != nil {
+		return a
+	}
+	if !s.mergeFrom.Valid() || (s.Kind != Let && s.Kind != Rec) {
+		return nil
+	}
+	var a *parser.Attrs
+	if len(s.mergePath) > 0 {
+		// Start from the view of the enclosing scope the merge started
+		// at, if any, so that the nested views are the same objects.
+		for p := s.Parent; p != nil; p = p.Parent {
+			if (p.Kind == Let || p.Kind == Rec) && p.Node == s.mergeFrom {
+				a = p.Attrs()
+				break
+			}
+		}
+	}
+	if a == nil {
+		a, _ = parser.MergeBindings(s.mergeFrom)
+	}
+	for _, st := range s.mergePath {
+		if a = stepInto(a, st); a == nil {
+			return nil
+		}
+	}
+	s.attrs.CompareAndSwap(nil, a)
+	return s.attrs.Load()
 }
 
 // Lookup returns the definition of name in this scope only.
@@ -82,8 +136,6 @@ type Def struct {
 	// attribute's first path element or inherit name, or the ParamName of
 	// an argument or formal. Zero for globals.
 	Node parser.Node
-	// Attr is the merged attribute for DefAttr.
-	Attr *parser.Attr
 	// Formal is the Formal node for DefFormal.
 	Formal parser.Node
 	// Index is the position of the definition in its scope's Defs.
@@ -91,6 +143,39 @@ type Def struct {
 	// Refs are the nodes that refer to this definition: Ident nodes and the
 	// names of `inherit x;` clauses, in source order.
 	Refs []parser.Node
+}
+
+// stepInto returns the nested view a step of a merge path goes into.
+func stepInto(a *parser.Attrs, st mergeStep) *parser.Attrs {
+	i := int(st.i)
+	switch st.kind {
+	case stepAttr:
+		if i < len(a.Attrs) {
+			return a.Attrs[i].Nested
+		}
+	case stepDynamic:
+		if i < len(a.Dynamic) {
+			return a.Dynamic[i].Nested
+		}
+	case stepDropped:
+		if i < len(a.Dropped) {
+			return a.Dropped[i].Nested
+		}
+	}
+	return nil
+}
+
+// Attr returns the merged attribute of a DefAttr definition (nil for
+// the other kinds).
+func (d *Def) Attr() *parser.Attr {
+	if d.Kind != DefAttr || d.Scope == nil {
+		return nil
+	}
+	a := d.Scope.Attrs()
+	if a == nil {
+		return nil
+	}
+	return a.Lookup(d.Name)
 }
 
 // Ref is what a variable reference resolves to.
