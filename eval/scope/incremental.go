@@ -410,8 +410,10 @@ func (u *updater) scopeOf(s *Scope) *Scope {
 // copyScope copies a scope outside the root (its parent already copied)
 // into ns, with its definitions in defs.
 func (u *updater) copyScope(s, ns *Scope, defs []Def) {
-	*ns = Scope{Kind: s.Kind, Node: u.node(s.Node), Depth: s.Depth, Parent: u.scopeOf(s.Parent),
-		mergeFrom: u.node(s.mergeFrom), mergePath: s.mergePath}
+	*ns = Scope{Kind: s.Kind, Node: u.node(s.Node), Depth: s.Depth, Parent: u.scopeOf(s.Parent)}
+	if s.nested != nil {
+		ns.nested = &mergeOrigin{from: u.node(s.nested.from), path: s.nested.path}
+	}
 	ns.Defs = u.defPtrSlab[:len(s.Defs):len(s.Defs)]
 	u.defPtrSlab = u.defPtrSlab[len(s.Defs):]
 	for i, d := range s.Defs {

@@ -238,9 +238,8 @@ func (r *resolver) attrs(a *parser.Attrs) {
 		}
 		s := r.push(kind, a.Node)
 		s.attrs.Store(a)
-		s.mergeFrom = r.mergeFrom
 		if len(r.mergePath) > 0 {
-			s.mergePath = append([]mergeStep(nil), r.mergePath...)
+			s.nested = &mergeOrigin{from: r.mergeFrom, path: append([]mergeStep(nil), r.mergePath...)}
 		}
 		entries := a.Node.Entries()
 		for _, at := range a.Attrs {

@@ -54,12 +54,18 @@ type Scope struct {
 	seq int32
 	// attrs is the merged view of a Let or Rec scope's bindings (see
 	// Attrs): the resolver's own, or, in a scope Update copied, made on
-	// first use from mergeFrom (the node the resolver merged) and
-	// mergePath (the nested sets it went into), so that an edit need not
-	// copy every view of the file.
-	attrs     atomic.Pointer[parser.Attrs]
-	mergeFrom parser.Node
-	mergePath []mergeStep
+	// first use, so that an edit need not copy every view of the file:
+	// from the scope's node, or, for a set merged into an enclosing one,
+	// from nested.
+	attrs  atomic.Pointer[parser.Attrs]
+	nested *mergeOrigin
+}
+
+// mergeOrigin says where the merged view of a nested set comes from: the
+// view of node from, and the nested sets along path.
+type mergeOrigin struct {
+	from parser.Node
+	path []mergeStep
 }
 
 // mergeStep is a step into a nested merged set: the Nested of
@@ -83,24 +89,26 @@ func (s *Scope) Attrs() *parser.Attrs {
 	if a := s.attrs.Load(); a != nil {
 		return a
 	}
-	if !s.mergeFrom.Valid() || (s.Kind != Let && s.Kind != Rec) {
+	if s.Kind != Let && s.Kind != Rec || !s.Node.Valid() {
 		return nil
 	}
+	from, path := s.Node, []mergeStep(nil)
 	var a *parser.Attrs
-	if len(s.mergePath) > 0 {
+	if s.nested != nil {
+		from, path = s.nested.from, s.nested.path
 		// Start from the view of the enclosing scope the merge started
 		// at, if any, so that the nested views are the same objects.
 		for p := s.Parent; p != nil; p = p.Parent {
-			if (p.Kind == Let || p.Kind == Rec) && p.Node == s.mergeFrom {
+			if (p.Kind == Let || p.Kind == Rec) && p.Node == from {
 				a = p.Attrs()
 				break
 			}
 		}
 	}
 	if a == nil {
-		a, _ = parser.MergeBindings(s.mergeFrom)
+		a, _ = parser.MergeBindings(from)
 	}
-	for _, st := range s.mergePath {
+	for _, st := range path {
 		if a = stepInto(a, st); a == nil {
 			return nil
 		}
