@@ -224,7 +224,8 @@ func (c *converter) concatTrivia(a, b trivia) trivia {
 }
 
 // sig returns the significant children of n: tokens other than trivia and
-// EOF, and nodes. The result stays valid for the whole conversion.
+// EOF, and nodes. The result stays valid until the element of the list or
+// set being converted is done (the loops over them take the memory back).
 func (c *converter) sig(n parser.Node) []parser.Element {
 	start := len(c.sigs)
 	c.sigs = n.AppendSignificant(c.sigs)
@@ -507,13 +508,14 @@ func (c *converter) list(n parser.Node) *listTerm {
 	k := c.sig(n)
 	l := c.a.lists.zero()
 	l.open = c.leaf(k[0].Token, tkOther)
-	mark := len(c.itemSt)
+	mark, smark := len(c.itemSt), len(c.sigs)
 	for _, e := range k[1 : len(k)-1] {
 		if !e.Node.Valid() {
 			c.fail(n, "token")
 		}
 		c.commentItem()
 		x := c.expr(e.Node)
+		c.sigs = c.sigs[:smark] // what the element took is no longer needed
 		if app, ok := x.(*application); ok && app.cursed {
 			// nixfmt reads `[ e or ]` as two elements; comments before
 			// `or` become an item of their own.
@@ -560,7 +562,7 @@ func (c *converter) let(n parser.Node) *letExpr {
 }
 
 func (c *converter) binders(n parser.Node, k []parser.Element) []item {
-	mark := len(c.itemSt)
+	mark, smark := len(c.itemSt), len(c.sigs)
 	for _, e := range k {
 		if !e.Node.Valid() {
 			c.fail(n, "token")
@@ -576,6 +578,7 @@ func (c *converter) binders(n parser.Node, k []parser.Element) []item {
 		default:
 			c.fail(e.Node, "binding")
 		}
+		c.sigs = c.sigs[:smark] // what the binding took is no longer needed
 	}
 	c.commentItem()
 	return c.items(mark)
