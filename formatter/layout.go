@@ -896,12 +896,14 @@ func layoutDoc(m *docMem, d span, width, indent, sizeHint int, ws *workspace) []
 	l.goList(top, nil)
 	k.indents, k.flat, k.segs, k.indentScratch = l.indents[:0], l.flat[:0], l.segs[:0], l.indentScratch[:0]
 	k.out = l.out[:0]
-	// The result gets memory of its own, of about its size.
+	// The result gets memory of its own, of just its size.
 	if m.endsWithEOFRegion(m.slice(d)) {
 		return append([]byte(nil), bytes.TrimLeftFunc(l.out, isSpace)...)
 	}
 	trimmed := bytes.TrimFunc(l.out, isSpace)
-	// Appending past the capacity copies into new memory (which, unlike
-	// make's, is not cleared first).
-	return append(trimmed[:len(trimmed):len(trimmed)], '\n')
+	// (make followed by copy gets memory that is not cleared first.)
+	out := make([]byte, len(trimmed)+1)
+	copy(out, trimmed)
+	out[len(trimmed)] = '\n'
+	return out
 }
