@@ -90,6 +90,13 @@ type checkJob struct {
 }
 
 func runCheck(s *streams, f *checkFlags, args []string) error {
+	if p := getenv("GONIX_CPUPROFILE"); p != "" {
+		stop, err := startCPUProfile(p)
+		if err != nil {
+			return err
+		}
+		defer stop()
+	}
 	if f.listRules {
 		return listRules(s.out)
 	}
