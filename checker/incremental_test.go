@@ -3,14 +3,12 @@ package checker
 import (
 	"fmt"
 	"math/rand"
-	"os"
-	"path/filepath"
 	"reflect"
-	"sort"
 	"strings"
 	"testing"
 
 	"github.com/gonix/gonix/eval/scope"
+	"github.com/gonix/gonix/internal/corpustest"
 	"github.com/gonix/gonix/parser"
 )
 
@@ -150,42 +148,18 @@ func TestIncrementalMatchesCheck(t *testing.T) {
 }
 
 func TestIncrementalCorpus(t *testing.T) {
-	dir := os.Getenv("GONIX_CORPUS")
-	if dir == "" {
-		dir = filepath.Join("..", "bench", "corpus")
-	}
-	var files []string
-	_ = filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
-		if err == nil && !d.IsDir() && strings.HasSuffix(p, ".nix") {
-			files = append(files, p)
-		}
-		return nil
-	})
-	if len(files) == 0 {
-		t.Skipf("no corpus at %s (bench/corpus.sh)", dir)
-	}
-	sort.Strings(files)
-	r := rand.New(rand.NewSource(5))
 	n := 40
 	if testing.Short() {
 		n = 8
 	}
 	all := AllRules()
 	updates := 0
-	for i := 0; i < n; i++ {
-		p := files[r.Intn(len(files))]
-		b, err := os.ReadFile(p)
-		if err != nil || len(b) > 100_000 {
-			continue
-		}
-		if tr := parser.ParseString(string(b), parser.Options{}); len(tr.Errors) > 0 {
-			continue
-		}
+	for _, f := range corpustest.Sample(t, "..", 5, n, 100_000) {
 		opts := Options{}
-		if i%2 == 1 {
+		if f.Draw%2 == 1 {
 			opts.Rules = &all
 		}
-		updates += checkUpdates(t, p, string(b), 40, int64(i), opts)
+		updates += checkUpdates(t, f.Path, f.Src, 40, int64(f.Draw), opts)
 	}
 	t.Logf("%d local updates", updates)
 }

@@ -4,15 +4,14 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/rand"
-	"os"
 	"path/filepath"
 	"reflect"
-	"sort"
 	"strings"
 	"testing"
 
 	"go.lsp.dev/protocol"
 
+	"github.com/gonix/gonix/internal/corpustest"
 	"github.com/gonix/gonix/parser"
 )
 
@@ -160,37 +159,13 @@ func TestIncrementalAnalysisMatchesFresh(t *testing.T) {
 }
 
 func TestIncrementalAnalysisCorpus(t *testing.T) {
-	dir := os.Getenv("GONIX_CORPUS")
-	if dir == "" {
-		dir = filepath.Join("..", "bench", "corpus")
-	}
-	var files []string
-	_ = filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
-		if err == nil && !d.IsDir() && strings.HasSuffix(p, ".nix") {
-			files = append(files, p)
-		}
-		return nil
-	})
-	if len(files) == 0 {
-		t.Skipf("no corpus at %s (bench/corpus.sh)", dir)
-	}
-	sort.Strings(files)
-	r := rand.New(rand.NewSource(9))
 	count := 30
 	if testing.Short() {
 		count = 6
 	}
 	n, c := 0, 0
-	for i := 0; i < count; i++ {
-		p := files[r.Intn(len(files))]
-		b, err := os.ReadFile(p)
-		if err != nil || len(b) > 60_000 {
-			continue
-		}
-		if tr := parser.ParseString(string(b), parser.Options{}); len(tr.Errors) > 0 {
-			continue
-		}
-		dn, dc := checkIncrementalAnalysis(t, filepath.Base(p), string(b), 40, int64(i))
+	for _, f := range corpustest.Sample(t, "..", 9, count, 60_000) {
+		dn, dc := checkIncrementalAnalysis(t, filepath.Base(f.Path), f.Src, 40, int64(f.Draw))
 		n, c = n+dn, c+dc
 	}
 	t.Logf("%d derived analyses compared, %d with carried checker results", n, c)

@@ -3,12 +3,10 @@ package scope
 import (
 	"fmt"
 	"math/rand"
-	"os"
-	"path/filepath"
-	"sort"
 	"strings"
 	"testing"
 
+	"github.com/gonix/gonix/internal/corpustest"
 	"github.com/gonix/gonix/parser"
 )
 
@@ -234,37 +232,13 @@ func TestUpdateMatchesResolve(t *testing.T) {
 }
 
 func TestUpdateCorpus(t *testing.T) {
-	dir := os.Getenv("GONIX_CORPUS")
-	if dir == "" {
-		dir = filepath.Join("..", "..", "bench", "corpus")
-	}
-	var files []string
-	_ = filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
-		if err == nil && !d.IsDir() && strings.HasSuffix(p, ".nix") {
-			files = append(files, p)
-		}
-		return nil
-	})
-	if len(files) == 0 {
-		t.Skipf("no corpus at %s (bench/corpus.sh)", dir)
-	}
-	sort.Strings(files)
-	r := rand.New(rand.NewSource(3))
 	n := 60
 	if testing.Short() {
 		n = 10
 	}
 	total, local := 0, 0
-	for i := 0; i < n; i++ {
-		p := files[r.Intn(len(files))]
-		b, err := os.ReadFile(p)
-		if err != nil || len(b) > 200_000 {
-			continue
-		}
-		if tr := parser.ParseString(string(b), parser.Options{}); len(tr.Errors) > 0 {
-			continue
-		}
-		x, l := checkUpdates(t, p, string(b), 60, int64(i))
+	for _, f := range corpustest.Sample(t, "../..", 3, n, 200_000) {
+		x, l := checkUpdates(t, f.Path, f.Src, 60, int64(f.Draw))
 		total += x
 		local += l
 	}
