@@ -134,7 +134,7 @@ func (p *printer) print(v Value, cell Value, depth int) {
 	case Null:
 		p.b.WriteString("null")
 	case *String:
-		printLiteralString(p.b, x.S, p.maxStrLen)
+		parser.PrintLiteralStringMax(p.b, x.S, p.maxStrLen)
 	case Path:
 		p.b.WriteString(string(x))
 	case *Attrs:
@@ -262,41 +262,6 @@ func (p *printer) printList(l *List, cell Value, depth int) {
 	p.indent = p.indent[:len(p.indent)-p.opts.PrettyIndent]
 	p.space(pretty)
 	p.b.WriteString("]")
-}
-
-// printLiteralString writes s as a Nix string literal, eliding after
-// maxLen bytes.
-func printLiteralString(b *strings.Builder, s string, maxLen int) {
-	b.WriteByte('"')
-	for i := 0; i < len(s); i++ {
-		if i >= maxLen {
-			b.WriteString("\" ")
-			n := len(s) - i
-			if n == 1 {
-				b.WriteString("«1 byte elided»")
-			} else {
-				fmt.Fprintf(b, "«%d bytes elided»", n)
-			}
-			return
-		}
-		c := s[i]
-		switch {
-		case c == '"' || c == '\\':
-			b.WriteByte('\\')
-			b.WriteByte(c)
-		case c == '\n':
-			b.WriteString("\\n")
-		case c == '\r':
-			b.WriteString("\\r")
-		case c == '\t':
-			b.WriteString("\\t")
-		case c == '$' && i+1 < len(s) && s[i+1] == '{':
-			b.WriteString("\\$")
-		default:
-			b.WriteByte(c)
-		}
-	}
-	b.WriteByte('"')
 }
 
 // WriteAmbiguous prints v the way nix-instantiate --eval prints results

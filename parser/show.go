@@ -41,9 +41,23 @@ func (s *shower) str(x string) { s.b.WriteString(x) }
 
 // PrintLiteralString appends s as a Nix string literal, escaping ", \,
 // newlines, CR, tabs and "${", as Nix's printer does.
-func PrintLiteralString(b *strings.Builder, s string) {
+func PrintLiteralString(b *strings.Builder, s string) { PrintLiteralStringMax(b, s, len(s)) }
+
+// PrintLiteralStringMax is PrintLiteralString for at most maxLen bytes
+// of s: a longer string's literal closes after them and says how many
+// bytes were left out ("«N bytes elided»"), as Nix's value printer does.
+func PrintLiteralStringMax(b *strings.Builder, s string, maxLen int) {
 	b.WriteByte('"')
 	for i := 0; i < len(s); i++ {
+		if i >= maxLen {
+			b.WriteString("\" ")
+			if n := len(s) - i; n == 1 {
+				b.WriteString("«1 byte elided»")
+			} else {
+				b.WriteString("«" + strconv.Itoa(n) + " bytes elided»")
+			}
+			return
+		}
 		c := s[i]
 		switch {
 		case c == '"' || c == '\\':
