@@ -29,8 +29,8 @@ type scheme interface {
 
 // schemes in name order: Nix tries them in that order for a URL.
 var schemes = []scheme{
-	fileScheme{}, gitScheme{}, forgeScheme{kind: forgeGitHub}, forgeScheme{kind: forgeGitLab},
-	mercurialScheme{}, indirectScheme{}, pathScheme{}, forgeScheme{kind: forgeSourceHut}, tarballScheme{},
+	curlScheme{kind: "file"}, gitScheme{}, forgeScheme{kind: forgeGitHub}, forgeScheme{kind: forgeGitLab},
+	mercurialScheme{}, indirectScheme{}, pathScheme{}, forgeScheme{kind: forgeSourceHut}, curlScheme{kind: "tarball"},
 }
 
 func schemeByName(name string) scheme {

@@ -398,51 +398,33 @@ func curlToURL(in *Input) (*URL, error) {
 	return u, nil
 }
 
-type tarballScheme struct{}
+// curlScheme is the "tarball" and "file" input types: downloads over
+// curl's transports, unpacked into a tree or kept as one file. Without an
+// explicit "tarball+"/"file+" prefix, a URL is a tarball when a tree is
+// required or its name has a tarball extension, else a file.
+type curlScheme struct {
+	kind string // "tarball" or "file"
+}
 
-func (tarballScheme) name() string           { return "tarball" }
-func (tarballScheme) isDirect() bool         { return true }
-func (tarballScheme) allowedAttrs() []string { return curlAttrs }
+func (s curlScheme) name() string         { return s.kind }
+func (curlScheme) isDirect() bool         { return true }
+func (curlScheme) allowedAttrs() []string { return curlAttrs }
 
-func (s tarballScheme) fromURL(u *URL, requireTree bool) (*Input, error) {
+func (s curlScheme) fromURL(u *URL, requireTree bool) (*Input, error) {
 	app, t, hasApp := splitScheme(u.Scheme)
 	if !curlTransports[t] {
 		return nil, nil
 	}
-	if hasApp && app != "tarball" || !hasApp && !(requireTree || hasTarballExtension(u)) {
+	if hasApp && app != s.kind || !hasApp && (requireTree || hasTarballExtension(u)) != (s.kind == "tarball") {
 		return nil, nil
 	}
-	return curlFromURL("tarball", u), nil
+	return curlFromURL(s.kind, u), nil
 }
 
-func (tarballScheme) fromAttrs(a Attrs) (*Input, error) { return &Input{Attrs: a}, nil }
-func (tarballScheme) toURL(in *Input) (*URL, error)     { return curlToURL(in) }
-func (tarballScheme) isLocked(in *Input) bool           { return in.NarHash() != "" }
-func (tarballScheme) applyOverrides(in *Input, ref, rev string) (*Input, error) {
-	return defaultApplyOverrides(in, ref, rev)
-}
-
-type fileScheme struct{}
-
-func (fileScheme) name() string           { return "file" }
-func (fileScheme) isDirect() bool         { return true }
-func (fileScheme) allowedAttrs() []string { return curlAttrs }
-
-func (s fileScheme) fromURL(u *URL, requireTree bool) (*Input, error) {
-	app, t, hasApp := splitScheme(u.Scheme)
-	if !curlTransports[t] {
-		return nil, nil
-	}
-	if hasApp && app != "file" || !hasApp && (requireTree || hasTarballExtension(u)) {
-		return nil, nil
-	}
-	return curlFromURL("file", u), nil
-}
-
-func (fileScheme) fromAttrs(a Attrs) (*Input, error) { return &Input{Attrs: a}, nil }
-func (fileScheme) toURL(in *Input) (*URL, error)     { return curlToURL(in) }
-func (fileScheme) isLocked(in *Input) bool           { return in.NarHash() != "" }
-func (fileScheme) applyOverrides(in *Input, ref, rev string) (*Input, error) {
+func (curlScheme) fromAttrs(a Attrs) (*Input, error) { return &Input{Attrs: a}, nil }
+func (curlScheme) toURL(in *Input) (*URL, error)     { return curlToURL(in) }
+func (curlScheme) isLocked(in *Input) bool           { return in.NarHash() != "" }
+func (curlScheme) applyOverrides(in *Input, ref, rev string) (*Input, error) {
 	return defaultApplyOverrides(in, ref, rev)
 }
 
