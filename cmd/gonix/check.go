@@ -90,13 +90,11 @@ type checkJob struct {
 }
 
 func runCheck(s *streams, f *checkFlags, args []string) error {
-	if p := getenv("GONIX_CPUPROFILE"); p != "" {
-		stop, err := startCPUProfile(p)
-		if err != nil {
-			return err
-		}
-		defer stop()
+	stopProfiles, err := startProfiles()
+	if err != nil {
+		return err
 	}
+	defer stopProfiles()
 	// Thousands of parses fault in fresh heap pages; huge pages make that
 	// a fault per 2 MiB (see preallocHugeHeap).
 	preallocHugeHeap(256 << 20)
@@ -245,7 +243,6 @@ func runCheck(s *streams, f *checkFlags, args []string) error {
 	}
 	bw := bufio.NewWriterSize(out, 64<<10)
 	out = bw
-	var err error
 	switch format {
 	case "json":
 		err = checker.WriteJSON(out, reports)

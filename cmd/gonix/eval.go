@@ -249,16 +249,11 @@ func configFeatures() []string {
 }
 
 func runEval(s *streams, f *evalFlags) error {
-	if p := getenv("GONIX_CPUPROFILE"); p != "" {
-		stop, err := startCPUProfile(p)
-		if err != nil {
-			return err
-		}
-		defer stop()
+	stopProfiles, err := startProfiles()
+	if err != nil {
+		return err
 	}
-	if p := getenv("GONIX_MEMPROFILE"); p != "" {
-		defer writeMemProfile(p)
-	}
+	defer stopProfiles()
 	preallocHugeHeap(256 << 20)
 	tuneEvalGC(64<<20, 200)
 	st, done := newEvalState(evalOptions(s, f))

@@ -6,6 +6,26 @@ import (
 	"runtime/pprof"
 )
 
+// startProfiles starts the profiles the environment asks for, for
+// performance work: a CPU profile to $GONIX_CPUPROFILE and an allocation
+// profile to $GONIX_MEMPROFILE, written when the returned function is
+// called.
+func startProfiles() (stop func(), err error) {
+	stopCPU := func() {}
+	if p := getenv("GONIX_CPUPROFILE"); p != "" {
+		if stopCPU, err = startCPUProfile(p); err != nil {
+			return nil, err
+		}
+	}
+	mem := getenv("GONIX_MEMPROFILE")
+	return func() {
+		if mem != "" {
+			writeMemProfile(mem)
+		}
+		stopCPU()
+	}, nil
+}
+
 // startCPUProfile writes a CPU profile to path until the returned
 // function is called (enabled by GONIX_CPUPROFILE, for performance work).
 func startCPUProfile(path string) (func(), error) {
