@@ -2,9 +2,11 @@ package flake_test
 
 import (
 	"bytes"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -137,7 +139,7 @@ func normaliseJSON(t *testing.T, text string) string {
 					dq, err := flake.DecodeQuery(q, false, nil)
 					if err == nil {
 						var parts []string
-						for _, qk := range sortedKeys(dq) {
+						for _, qk := range slices.Sorted(maps.Keys(dq)) {
 							parts = append(parts, qk+"="+dq[qk])
 						}
 						x.Str = base + "?" + strings.Join(parts, "&")
@@ -156,21 +158,6 @@ func normaliseJSON(t *testing.T, text string) string {
 	}
 	walk(j)
 	return j.Pretty()
-}
-
-func sortedKeys(m map[string]string) []string {
-	var keys []string
-	for k := range m {
-		keys = append(keys, k)
-	}
-	for i := range keys {
-		for j := i + 1; j < len(keys); j++ {
-			if keys[j] < keys[i] {
-				keys[i], keys[j] = keys[j], keys[i]
-			}
-		}
-	}
-	return keys
 }
 
 func touch2020(t *testing.T, paths ...string) {

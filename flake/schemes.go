@@ -2,7 +2,8 @@ package flake
 
 import (
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/gonix/gonix/store/nixhash"
@@ -55,7 +56,7 @@ func (pathScheme) fromURL(u *URL, requireTree bool) (*Input, error) {
 		return nil, err
 	}
 	a := Attrs{"type": Str("path"), "path": Str(p)}
-	for _, k := range sortedKeys(u.Query) {
+	for _, k := range slices.Sorted(maps.Keys(u.Query)) {
 		v := u.Query[k]
 		switch k {
 		case "rev", "narHash":
@@ -249,7 +250,7 @@ func (s forgeScheme) fromURL(u *URL, requireTree bool) (*Input, error) {
 	case len(path) < 2:
 		return nil, badURL("URL '%s' is invalid", u)
 	}
-	for _, k := range sortedKeys(u.Query) {
+	for _, k := range slices.Sorted(maps.Keys(u.Query)) {
 		v := u.Query[k]
 		switch k {
 		case "rev":
@@ -582,13 +583,4 @@ func (mercurialScheme) applyOverrides(in *Input, ref, rev string) (*Input, error
 		out.Attrs["ref"] = Str(ref)
 	}
 	return out, nil
-}
-
-func sortedKeys(m map[string]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

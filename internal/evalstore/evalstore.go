@@ -5,9 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strings"
 
 	"github.com/gonix/gonix/builtins"
@@ -325,7 +326,7 @@ func (s *Store) writeDrv(drvPath string, d *derivation.Derivation) error {
 			return err
 		}
 	}
-	for _, p := range sortedKeys(d.InputDrvs) {
+	for _, p := range slices.Sorted(maps.Keys(d.InputDrvs)) {
 		if err := s.flush(p); err != nil {
 			return err
 		}
@@ -343,15 +344,6 @@ func (s *Store) writeDrv(drvPath string, d *derivation.Derivation) error {
 	}
 	s.written[drvPath] = true
 	return nil
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 // flush writes a store object computed in read-only mode, after what it
@@ -396,7 +388,7 @@ func (s *Store) flush(p string) error {
 
 // Flush writes every store object computed in read-only mode so far.
 func (s *Store) Flush() error {
-	for _, p := range sortedKeys(s.pending) {
+	for _, p := range slices.Sorted(maps.Keys(s.pending)) {
 		if err := s.flush(p); err != nil {
 			return err
 		}
